@@ -1,0 +1,12 @@
+"""The Celery app. Tasks sent while a library's schema is active carry that schema in a header
+(tenant-schemas-celery) and run inside it on the worker; tasks sent from the public schema run there."""
+
+import os
+
+from tenant_schemas_celery.app import CeleryApp
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+
+app = CeleryApp("simpul")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class TenantsConfig(AppConfig):
+    name = "tenants"
+    verbose_name = "Perpustakaan satker"
+    default_auto_field = "django.db.models.BigAutoField"
