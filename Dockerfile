@@ -12,7 +12,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # pg_dump (Debian bookworm's postgresql-client is 15, the server's major version) is used by the
 # tenant provisioning code.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends postgresql-client \
+ && apt-get install -y --no-install-recommends postgresql-client gettext \
  && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid 10001 simpul \
@@ -24,7 +24,8 @@ RUN pip install . \
  && rm -rf build ./*.egg-info
 
 # Static files are baked into the image; no database or service is needed for this step.
-RUN SIMPUL_SECRET_KEY=collectstatic-only SIMPUL_DEBUG=0 python manage.py collectstatic --noinput \
+RUN SIMPUL_SECRET_KEY=collectstatic-only SIMPUL_DEBUG=0 python manage.py compilemessages --ignore=.venv \
+ && SIMPUL_SECRET_KEY=collectstatic-only SIMPUL_DEBUG=0 python manage.py collectstatic --noinput \
  && mkdir -p /app/media \
  && chown simpul:simpul /app/media
 
