@@ -47,9 +47,11 @@ SHARED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from our static files, not a CDN
     "django_celery_beat",
     "portal.pages",
     "search",
+    "portal.monev",
 ]
 TENANT_APPS = [
     "tenants.catalog",
@@ -74,7 +76,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "portal.pages.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -153,7 +155,11 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("SIMPUL_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
-STATICFILES_DIRS = [BASE_DIR / "portal" / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "portal" / "static",
+    # Front-end libraries installed by `npm ci` (package.json), served by us, never from a CDN.
+    ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
+]
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
@@ -166,6 +172,10 @@ STORAGES = {
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("SIMPUL_MEDIA_ROOT", str(BASE_DIR / "media")))
+# Monev evidence files: outside MEDIA_ROOT (which has a public URL), served only by a view that checks
+# the permission module; stored under random names.
+MONEV_EVIDENCE_ROOT = Path(env("SIMPUL_MONEV_EVIDENCE_ROOT", str(BASE_DIR / "private" / "monev-evidence")))
+MONEV_EVIDENCE_MAX_BYTES = int(env("SIMPUL_MONEV_EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -182,6 +192,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Union catalogue of the Kemenag unit libraries.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 CELERY_BROKER_URL = REDIS_URL

@@ -102,3 +102,8 @@ def test_operator_creates_a_library_through_the_admin(client, db):
     assert Library.objects.get(code="admin-baru").primary_domain == host_of("admin-baru")
     assert bad.status_code == 200 and "dicadangkan" in bad.text
     assert not Library.objects.filter(code="public").exists()
+
+
+def test_browser_language_alone_does_not_switch_to_english(client, db):
+    response = client.get("/", HTTP_HOST="localhost", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Perpustakaan anggota" in response.text
