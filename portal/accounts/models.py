@@ -26,6 +26,12 @@ class User(AbstractUser):
         verbose_name = _("pengguna")
         verbose_name_plural = _("pengguna")
 
+    def save(self, *args, **kwargs):
+        # Operators run the platform from the Django admin, which requires is_staff.
+        if self.global_role == GlobalRole.OPERATOR:
+            self.is_staff = True
+        super().save(*args, **kwargs)
+
 
 class Membership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")

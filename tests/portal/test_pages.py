@@ -71,20 +71,14 @@ def test_wrong_password_shows_an_error(client, db):
 
 @pytest.mark.parametrize(("role", "status"), [("operator", 200), ("supervisor", 302), ("", 302)])
 def test_only_operators_reach_the_admin(client, db, role, status):
-    user = make_user(f"admin-{role or 'none'}", global_role=role)
-    user.is_staff = role == "operator"
-    user.save()
-    client.force_login(user)
+    client.force_login(make_user(f"admin-{role or 'none'}", global_role=role))
     assert client.get("/admin/", HTTP_HOST="localhost").status_code == status
 
 
 def test_operator_creates_a_library_through_the_admin(client, db):
     from tenants.models import Library
 
-    operator = make_user("op-admin", global_role="operator")
-    operator.is_staff = operator.is_superuser = True
-    operator.save()
-    client.force_login(operator)
+    client.force_login(make_user("op-admin", global_role="operator"))
 
     response = client.post(
         "/admin/tenants/library/add/",
