@@ -1,0 +1,74 @@
+"""Builders for tests that write the union index: an index prefix of the test's own (so tests never see
+each other's documents, nor a developer's), and small readers of what is in the index.
+
+Test modules bind ``isolated_union_index`` to a fixture of their own (three lines), e.g.::
+
+    @pytest.fixture
+    def union(settings):
+        with isolated_union_index(settings) as alias:
+            yield alias
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.conf import settings as django_settings
+from elasticsearch import Elasticsearch, helpers
+
+from search.documents import union_alias
+from search.es import get_client, reset_client
+from search.index_setup import setup_search
+from tenants.catalog.models import IndexOutbox
+
+
+def unique_prefix() -> str:
+    return f"simpultest-{uuid.uuid4().hex[:12]}"
+
+
+@contextmanager
+def isolated_union_index(settings, *, prefix: str | None = None) -> Iterator[str]:
+    """Give the test its own ``simpultest-<random>`` prefix (or ``prefix``, e.g. one a worker process
+    was started with) with the template and the union alias set up; delete that prefix's indexes and
+    template afterwards. ``settings`` is pytest-django's fixture."""
+    prefix = prefix or unique_prefix()
+    settings.ELASTICSEARCH_INDEX_PREFIX = prefix
+    direct = Elasticsearch(django_settings.ELASTICSEARCH_URL, request_timeout=30)
+    reset_client()
+    setup_search(get_client())
+    try:
+        yield union_alias()
+    finally:
+        reset_client()
+        names = list(direct.indices.get(index=f"{prefix}-*", expand_wildcards="all").keys())
+        if names:
+            direct.indices.delete(index=",".join(names))
+        direct.options(ignore_status=404).indices.delete_index_template(name=f"{prefix}-union-template")
+        direct.close()
+
+
+def refresh_union() -> None:
+    get_client().indices.refresh(index=union_alias())
+
+
+def union_documents(library_code: str | None = None) -> dict[str, dict]:
+    """``{document id: source}`` of the union index (refreshed first), optionally of one library."""
+    refresh_union()
+    query = {"term": {"library_code": library_code}} if library_code else {"match_all": {}}
+    return {
+        hit["_id"]: hit["_source"]
+        for hit in helpers.scan(get_client(), index=union_alias(), query={"query": query}, size=1000)
+    }
+
+
+def union_count(library_code: str | None = None) -> int:
+    refresh_union()
+    query = {"term": {"library_code": library_code}} if library_code else {"match_all": {}}
+    return get_client().count(index=union_alias(), query=query)["count"]
+
+
+def clear_outbox() -> None:
+    """Forget outbox rows left by committed data of other tests (call with the library's schema active)."""
+    IndexOutbox.objects.all().delete()
