@@ -52,6 +52,16 @@ def _schema_exists(schema_name: str) -> bool:
         return cursor.fetchone() is not None
 
 
+def _coordinate(value: float | Decimal | str | None) -> Decimal | None:
+    """Degrees with five decimals (about 1 m); floats go through str so 5.55 stays 5.55000."""
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value)).quantize(Decimal("0.00001"))
+    except ArithmeticError as error:
+        raise LibraryProvisioningError(f"Koordinat '{value}' bukan angka.") from error
+
+
 def library_domain(code: str) -> str:
     return f"{code}.{settings.BASE_DOMAIN}"
 
@@ -105,8 +115,8 @@ def create_library(
             kind=kind,
             city=city,
             province=province,
-            latitude=latitude,
-            longitude=longitude,
+            latitude=_coordinate(latitude),
+            longitude=_coordinate(longitude),
             system=system,
             website=website,
             active=active,
