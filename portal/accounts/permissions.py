@@ -96,6 +96,16 @@ class SupervisorRequiredMixin(AccessMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
+class LibraryInternalsRequiredMixin(AccessMixin):
+    """HTML views on a library's host that its staff and supervisors may open (reading internals)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        require(can_view_library_internals(request.user, current_library(request)))
+        return super().dispatch(request, *args, **kwargs)
+
+
 class OperatorRequiredMixin(AccessMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -119,3 +129,23 @@ class IsSupervisor(BasePermission):
 class IsOperator(BasePermission):
     def has_permission(self, request, view) -> bool:
         return is_operator(request.user)
+
+
+class CanViewObjectLibraryInternals(BasePermission):
+    """DRF, per object: the object's ``library`` (an assessment's, evidence's) is visible to the user."""
+
+    def has_permission(self, request, view) -> bool:
+        return bool(request.user and request.user.is_authenticated)
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        return can_view_library_internals(request.user, obj.library)
+
+
+class CanManageObjectLibrary(BasePermission):
+    """DRF, per object: the user manages the object's ``library`` (a librarian answering its assessment)."""
+
+    def has_permission(self, request, view) -> bool:
+        return bool(request.user and request.user.is_authenticated)
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        return can_manage_library(request.user, obj.library)
