@@ -12,7 +12,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # pg_dump (Debian bookworm's postgresql-client is 15, the server's major version) is used by the
 # tenant provisioning code.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends postgresql-client gettext \
+ && apt-get install -y --no-install-recommends postgresql-client gettext nodejs npm \
  && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid 10001 simpul \
@@ -20,14 +20,16 @@ RUN groupadd --system --gid 10001 simpul \
 
 WORKDIR /app
 COPY . /app
-RUN pip install . \
+# Chart.js (package.json) is served from node_modules as a static file, never from a CDN.
+RUN npm ci --omit=dev --no-audit --no-fund \
+ && pip install . \
  && rm -rf build ./*.egg-info
 
 # Static files are baked into the image; no database or service is needed for this step.
 RUN SIMPUL_SECRET_KEY=collectstatic-only SIMPUL_DEBUG=0 python manage.py compilemessages --ignore=.venv \
  && SIMPUL_SECRET_KEY=collectstatic-only SIMPUL_DEBUG=0 python manage.py collectstatic --noinput \
- && mkdir -p /app/media \
- && chown simpul:simpul /app/media
+ && mkdir -p /app/media /app/private/monev-evidence \
+ && chown -R simpul:simpul /app/media /app/private
 
 USER simpul
 EXPOSE 8000
