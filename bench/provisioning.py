@@ -21,22 +21,37 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 BENCH_DB = "simpul_bench_provisioning"
 
 
-def _recreate_database() -> None:
+def _admin_connection():
     import psycopg
 
     from portal import settings as raw_settings
 
     db = raw_settings.DATABASES["default"]
-    with psycopg.connect(
-        host=db["HOST"], port=db["PORT"], user=db["USER"], password=db["PASSWORD"], dbname="postgres",
+    return psycopg.connect(
+        host=db["HOST"],
+        port=db["PORT"],
+        user=db["USER"],
+        password=db["PASSWORD"],
+        dbname="postgres",
         autocommit=True,
-    ) as conn:
+    )
+
+
+def _drop_database() -> None:
+    with _admin_connection() as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+
+
+def _recreate_database() -> None:
+    _drop_database()
+    with _admin_connection() as conn:
         conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--up-to", type=int, default=1000, help="number of libraries to reach (default 1000)")
     parser.add_argument("--samples", type=int, default=5, help="libraries timed at each checkpoint")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
@@ -80,18 +95,13 @@ def main() -> None:
 
     started = time.perf_counter()
     call_command("migrate_schemas", tenant=True, interactive=False, verbosity=0, executor="multiprocessing")
-    print(f"migrate_schemas over {existing} schemas (multiprocessing, nothing to apply): "
-          f"{time.perf_counter() - started:.1f} s")
+    print(
+        f"migrate_schemas over {existing} schemas (multiprocessing, nothing to apply): "
+        f"{time.perf_counter() - started:.1f} s"
+    )
     connection.close()
     if not args.keep:
-        import psycopg
-
-        db = connection.settings_dict
-        with psycopg.connect(
-            host=db["HOST"], port=db["PORT"], user=db["USER"], password=db["PASSWORD"], dbname="postgres",
-            autocommit=True,
-        ) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+        _drop_database()
 
 
 if __name__ == "__main__":
