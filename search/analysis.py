@@ -320,12 +320,31 @@ def _folded_tokens(text: str) -> Iterator[str]:
         yield token
 
 
+# Pre-1972 spelling (Ejaan Soewandi and van Ophuijsen), still on old books and in names: Rasjid, Daradjat,
+# Tjokroaminoto, Soekarno. Folded to the modern letters on both sides (EYD: dj -> j, tj -> c, sj -> sy,
+# oe -> u); "j" -> "y" is left alone, since modern "j" is just as common.
+_OLD_SPELLING_RE = re.compile("dj|tj|sj|oe")
+_OLD_SPELLING = {"dj": "j", "tj": "c", "sj": "sy", "oe": "u"}
+
+
+def modern_spelling(token: str) -> str:
+    """ "rasjid" -> "rasyid", "daradjat" -> "darajat", "soekarno" -> "sukarno" (ASCII tokens only)."""
+    if not token.isascii():
+        return token
+    return _OLD_SPELLING_RE.sub(lambda match: _OLD_SPELLING[match.group(0)], token)
+
+
 @lru_cache(maxsize=1 << 17)
 def _fold_token(token: str) -> str:
     found = _lookup_variant(token)
     if found is not None:
         return found
-    return _strip_glued_al(token.replace("'", ""))
+    modern = modern_spelling(token)
+    if modern != token:
+        found = _lookup_variant(modern)
+        if found is not None:
+            return found
+    return _strip_glued_al(modern.replace("'", ""))
 
 
 @lru_cache(maxsize=1 << 18)  # a catalogue's vocabulary; a miss that reaches Sastrawi costs ~0.1-0.2 ms
@@ -433,3 +452,40 @@ def warm_up() -> None:
     """Load the data file and build the stemmer now (e.g. at worker start) rather than on first use."""
     variant_data()
     _sastrawi()
+
+
+# --- Highlighting -------------------------------------------------------------------------------------
+
+# A word of the display text: letters and digits with their combining marks, apostrophes and tatweel.
+_DISPLAY_WORD_RE = re.compile(
+    "[^\\W_](?:[^\\W_]|['`´‘’ʹʻʼʽʾʿ\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640])*"
+)
+
+
+@lru_cache(maxsize=1 << 16)  # display words repeat across titles: analyze each once
+def _word_forms(word: str) -> frozenset[str]:
+    """Every token a display word stands for: analyzed (stemmed) and only folded."""
+    return frozenset(analyze(word)) | frozenset(_fold_token(token) for token in _folded_tokens(word))
+
+
+def highlight_segments(text: str, terms: frozenset[str] | set[str]) -> list[tuple[str, bool]]:
+    """Split display ``text`` into ``(segment, matched)`` pieces, a word being matched when one of its
+    analyzed tokens is in ``terms`` (tokens from ``analyze``/``fold_only`` of the query).
+
+    Elasticsearch's highlighter cannot do this: the index sees only the normalized text, whose offsets
+    are not those of the display title, so "sholat" must be found in "Tuntunan Shalat" here."""
+    if not text or not terms:
+        return [(text, False)] if text else []
+    segments: list[tuple[str, bool]] = []
+    position = 0
+    for match in _DISPLAY_WORD_RE.finditer(text):
+        word = match.group(0)
+        if terms.isdisjoint(_word_forms(word)):
+            continue
+        if match.start() > position:
+            segments.append((text[position : match.start()], False))
+        segments.append((word, True))
+        position = match.end()
+    if position < len(text):
+        segments.append((text[position:], False))
+    return segments

@@ -35,21 +35,34 @@ def union_index_pattern() -> str:
     return f"{index_name(UNION)}-*"
 
 
+# The phrase suggester's language model: word bigrams and trigrams of already-normalized text. The
+# ``shingle`` filter and the ``standard`` tokenizer are in the server core (the ``whitespace`` *tokenizer*,
+# asciifolding and synonym are not), so this runs on the test node.
+SHINGLE_ANALYZER = "simpul_shingles"
+_ANALYSIS = {
+    "filter": {"simpul_shingle": {"type": "shingle", "min_shingle_size": 2, "max_shingle_size": 3}},
+    "analyzer": {
+        SHINGLE_ANALYZER: {"type": "custom", "tokenizer": "standard", "filter": ["simpul_shingle"]},
+    },
+}
+
+
 def _normalized_text() -> Text:
     # Text already normalized by search.analysis: split on whitespace only, no further analysis.
     return Text(analyzer="whitespace")
 
 
 class UnionRecord(Document):
+    # Facet and grouping fields build their global ordinals at refresh, not on the first search after it.
     # Holding: which library holds the record, and where.
-    library_code = Keyword()
-    library_name = Keyword()
+    library_code = Keyword(eager_global_ordinals=True)
+    library_name = Keyword(eager_global_ordinals=True)
     library_city = Keyword()
-    province = Keyword()
-    unit_kind = Keyword()
+    province = Keyword(eager_global_ordinals=True)
+    unit_kind = Keyword(eager_global_ordinals=True)
     record_id = Long()
     source_key = Keyword()
-    work_key = Keyword()
+    work_key = Keyword(eager_global_ordinals=True)
 
     title = Text(analyzer="standard")  # display form, highlighting
     title_norm = _normalized_text()  # analysis.normalize_for_index: folded, variants, stemmed
@@ -58,7 +71,7 @@ class UnionRecord(Document):
     authors = Text(analyzer="standard", fields={"raw": Keyword()})
     authors_norm = _normalized_text()
     author_primary = Keyword()
-    subjects = Keyword()  # facet values as catalogued
+    subjects = Keyword(eager_global_ordinals=True)  # facet values as catalogued
     subjects_norm = _normalized_text()
     series_title = Text(analyzer="standard")
     series_norm = _normalized_text()
@@ -74,14 +87,17 @@ class UnionRecord(Document):
     isbn_display = Keyword(index=False)
     call_number = Keyword()
     classification = Keyword()
-    language = Keyword()
-    material_type = Keyword()
+    language = Keyword(eager_global_ordinals=True)
+    material_type = Keyword(eager_global_ordinals=True)
     copies_total = Integer()
     copies_available = Integer()
     created_at = Date()
     updated_at = Date()
     indexed_at = Date()
-    suggest = Completion(analyzer="simple")
+    # "Did you mean": title, authors and subjects folded, as catalogued and with canonical spellings
+    # (union_document.spell_text), unstemmed; the shingle sub-field is the phrase suggester's language model.
+    spell = Text(analyzer="whitespace", fields={"shingles": Text(analyzer=SHINGLE_ANALYZER)})
+    suggest = Completion(analyzer="simple")  # autocomplete; inputs from union_document.suggest_inputs
     extra = Object(enabled=False)
 
     class Index:
@@ -89,7 +105,12 @@ class UnionRecord(Document):
 
 
 def union_index_settings(*, shards: int = 1, replicas: int = 0) -> dict:
-    return {"number_of_shards": shards, "number_of_replicas": replicas, "refresh_interval": "1s"}
+    return {
+        "number_of_shards": shards,
+        "number_of_replicas": replicas,
+        "refresh_interval": "1s",
+        "analysis": _ANALYSIS,
+    }
 
 
 def union_mapping() -> dict:

@@ -7,12 +7,14 @@ from search.analysis import (
     canonical_variant,
     fold_diacritics,
     fold_only,
+    highlight_segments,
     is_valid_isbn10,
     is_valid_isbn13,
     isbn10_to_13,
     isbn13_to_10,
     isbn_forms,
     load_variants,
+    modern_spelling,
     normalize_arabic,
     normalize_for_index,
     normalize_for_query,
@@ -419,3 +421,41 @@ def test_isbn_helpers_validate_check_digits():
     assert isbn10_to_13("0804429570") is None
     assert isbn13_to_10("9780804429573") == "080442957X"
     assert isbn13_to_10("9791090636071") is None
+
+
+# --- Pre-1972 spelling ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "modern"),
+    [("Sulaiman Rasjid", "Sulaiman Rasyid"), ("Zakiah Daradjat", "Zakiah Darajat"), ("Soekarno", "Sukarno")],
+)
+def test_old_spelling_analyzes_like_the_modern_one(old, modern):
+    assert analyze(old) == analyze(modern)
+
+
+def test_old_spelling_listed_as_a_variant_still_maps_to_its_group():
+    assert analyze("Hasjim Moehammad") == ["hasyim", "muhammad"]
+
+
+def test_arabic_script_is_left_to_arabic_normalization():
+    assert modern_spelling("دجاج") == "دجاج"
+
+
+# --- Highlighting -----------------------------------------------------------------------------------------
+
+
+def test_highlight_marks_a_variant_spelling_in_the_display_text():
+    terms = frozenset(analyze("sholat"))
+
+    assert highlight_segments("Tuntunan Shalat Lengkap", terms) == [
+        ("Tuntunan ", False),
+        ("Shalat", True),
+        (" Lengkap", False),
+    ]
+
+
+def test_highlight_marks_an_arabic_word_with_harakat():
+    segments = highlight_segments("التَّفْسِيرُ الميسر", frozenset(analyze("تفسير")))
+
+    assert segments[0] == ("التَّفْسِيرُ", True)
