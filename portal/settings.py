@@ -219,7 +219,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("SIMPUL_LOG_LEVEL", "INFO")},
-    "loggers": {"elastic_transport": {"level": "WARNING"}, "django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "elastic_transport": {"level": "WARNING"},
+        "django.db.backends": {"level": "WARNING"},
+        "httpx2": {"level": "WARNING"},  # one line per harvest request otherwise (SLiMS: one per record)
+    },
 }
 
 if not DEBUG:

@@ -15,12 +15,23 @@ from tests.factories import LIBRARY_A, LIBRARY_B
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
+    from django.test.utils import setup_databases, teardown_databases
+
     from tenants.services import create_library
 
+    own_setup = None
     with django_db_blocker.unblock():
+        if connection.settings_dict["NAME"] != connection.creation._get_test_db_name():
+            # pytest-django sets the test database up only when a collected test asks for ``db``; tests
+            # that commit through ``django_db_blocker.unblock()`` (workers, harvests) must never write the
+            # developer's database instead.
+            own_setup = setup_databases(verbosity=0, interactive=False, aliases={"default"})
         for spec in (LIBRARY_A, LIBRARY_B):
             create_library(**spec)
     yield
+    if own_setup is not None:
+        with django_db_blocker.unblock():
+            teardown_databases(own_setup, verbosity=0)
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,13 @@ class NormalizedRecord:
     extra: dict[str, str] = field(default_factory=dict)
 
     def content_hash(self) -> str:
-        """A stable hash of the catalogue content (not of the raw bytes), used by reconciliation."""
-        payload = asdict(self)
-        payload.pop("raw_metadata")
+        """A stable hash of the catalogue content (not of the raw bytes), used by reconciliation.
+
+        The JSON of ``dataclasses.asdict(self)`` without ``raw_metadata``, built without asdict's deep
+        copies (a harvest hashes every record it sees; the value is unchanged)."""
+        payload = {name: getattr(self, name) for name in _HASHED_FIELDS}
+        payload["copies"] = [vars(copy) for copy in self.copies]
         return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+_HASHED_FIELDS = tuple(field.name for field in fields(NormalizedRecord) if field.name != "raw_metadata")
