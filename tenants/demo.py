@@ -21,7 +21,7 @@ from django_tenants.utils import tenant_context
 from portal.accounts.models import GlobalRole, Membership, User
 from tenants.catalog.demo_catalog import generate_catalog, generate_members
 from tenants.catalog.models import Item, Loan, Member
-from tenants.catalog.services import upsert_record
+from tenants.catalog.services import upsert_records
 from tenants.models import Library
 from tenants.services import create_library, refresh_collection_counts
 
@@ -100,9 +100,7 @@ def seed_library_collection(
     count = 0
     with tenant_context(library):
         for batch in _chunks(generate_catalog(library.code, size=size, seed=seed), 100):
-            with transaction.atomic():
-                for normalized in batch:
-                    upsert_record(normalized=normalized)
+            upsert_records(batch)
             count += len(batch)
             if progress:
                 progress(len(batch))
