@@ -65,9 +65,8 @@ def load_units() -> dict[str, dict]:
 
 
 def _ensure_user(username: str, *, first_name: str, global_role: str = "", is_staff: bool = False) -> User:
-    user, created = User.objects.get_or_create(
-        username=username, defaults={"first_name": first_name, "global_role": global_role, "is_staff": is_staff}
-    )
+    defaults = {"first_name": first_name, "global_role": global_role, "is_staff": is_staff}
+    user, created = User.objects.get_or_create(username=username, defaults=defaults)
     if created:
         user.set_password(DEMO_PASSWORD)
         user.save()
@@ -88,8 +87,12 @@ def _seed_loans(library_code: str, *, seed: int) -> None:
     for item_id in rng.sample(items, k=max(1, len(items) // 8)):
         loan_date = today - timedelta(days=rng.randint(1, 20))
         loans.append(
-            Loan(item_id=item_id, member=rng.choice(members), loan_date=loan_date,
-                 due_date=loan_date + timedelta(days=14))
+            Loan(
+                item_id=item_id,
+                member=rng.choice(members),
+                loan_date=loan_date,
+                due_date=loan_date + timedelta(days=14),
+            )
         )
     Loan.objects.bulk_create(loans)
 
@@ -124,8 +127,9 @@ def seed_demo(
     if unknown:
         raise ValueError(f"Unknown unit codes (not in {UNITS_FILE.name}): {', '.join(unknown)}")
     summary = DemoSummary()
-    operator = _ensure_user("operator", first_name="Operator Simpul", global_role=GlobalRole.OPERATOR,
-                            is_staff=True)
+    operator = _ensure_user(
+        "operator", first_name="Operator Simpul", global_role=GlobalRole.OPERATOR, is_staff=True
+    )
     if not operator.is_superuser:
         operator.is_superuser = True
         operator.save(update_fields=["is_superuser"])

@@ -82,8 +82,15 @@ def test_operator_creates_a_library_through_the_admin(client, db):
 
     response = client.post(
         "/admin/tenants/library/add/",
-        {"code": "admin-baru", "name": "Perpustakaan Admin Baru", "kind": "bla", "city": "Semarang",
-         "province": "Jawa Tengah", "system": "slims", "active": "on"},
+        {
+            "code": "admin-baru",
+            "name": "Perpustakaan Admin Baru",
+            "kind": "bla",
+            "city": "Semarang",
+            "province": "Jawa Tengah",
+            "system": "slims",
+            "active": "on",
+        },
         HTTP_HOST="localhost",
     )
     bad = client.post(

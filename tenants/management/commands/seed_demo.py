@@ -24,10 +24,8 @@ class Command(BaseCommand):
                 )
             except ValueError as error:
                 raise CommandError(str(error)) from error
+        created, kept = len(summary.libraries_created), len(summary.libraries_existing)
         self.stdout.write(
-            self.style.SUCCESS(
-                f"{len(summary.libraries_created)} libraries created, {len(summary.libraries_existing)} kept; "
-                f"{summary.records} records seeded."
-            )
+            self.style.SUCCESS(f"{created} libraries created, {kept} kept; {summary.records} records seeded.")
         )
         self.stdout.write(f"Demo users (password '{DEMO_PASSWORD}'): {', '.join(summary.users)}")
