@@ -4,67 +4,28 @@ shows), presses "Harvest sekarang", watches the progress bar move while the work
 loopback SLiMS, sees the run end with its counts and the identifier of the one broken record, reconciles,
 and the page works at 360 px. Screenshots go to ``test-artifacts/harvest-*.png``.
 
-As in test_monev_e2e.py, Django's ``LiveServerThread`` is started here (the ``live_server`` fixture's
-``transactional_db`` would flush the session's libraries) and the data it reads is committed on a
-connection of its own, then removed.
+As in test_monev_e2e.py, Django's ``LiveServerThread`` is started here (``live_server_thread`` in
+tests/e2e/support.py; the ``live_server`` fixture's ``transactional_db`` would flush the session's
+libraries) and the data it reads is committed on a connection of its own (``committed``), then removed.
 """
 
 from __future__ import annotations
 
 import socket
-import threading
-from pathlib import Path
 
 import pytest
-from django.contrib.staticfiles.handlers import StaticFilesHandler
-from django.db import connections
-from django.test.testcases import LiveServerThread
 
 from tests.celery_worker import running_worker
+from tests.e2e.support import committed, live_server_thread, screenshot, wider_than_the_screen
 from tests.harvest.builders import build_records
 from tests.harvest.oai_server import Catalogue, Faults, OaiTestServer
 from tests.search.union_index import unique_prefix
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PASSWORD = "rahasia-uji-123"
 SIZE = 300
 BROKEN = 123  # a record without a title: the run names it
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
-
-
-@pytest.fixture
-def browser():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed")
-    with playwright_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
-def _committed(function):
-    outcome: dict = {}
-
-    def target():
-        try:
-            outcome["value"] = function()
-        except BaseException as error:
-            outcome["error"] = error
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    thread.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome.get("value")
 
 
 def _create_world():
@@ -99,35 +60,13 @@ def site(settings, oai_server, monkeypatch):
     prefix = unique_prefix()
     monkeypatch.setenv("SIMPUL_ES_PREFIX", prefix)
     settings.ELASTICSEARCH_INDEX_PREFIX = prefix
-    library = _committed(_create_world)
+    library = committed(_create_world)
     app.control.purge()
-    thread = LiveServerThread("localhost", StaticFilesHandler, port=0)
-    thread.daemon = True
-    thread.start()
-    thread.is_ready.wait(timeout=30)
     try:
-        if thread.error:
-            raise thread.error
-        with running_worker(name="uji-panen-e2e"):
-            yield {"base": f"http://localhost:{thread.port}", "library": library}
+        with live_server_thread() as base, running_worker(name="uji-panen-e2e"):
+            yield {"base": base, "library": library}
     finally:
-        thread.terminate()
-        thread.join(timeout=10)
-        _committed(lambda: _remove_world(library))
-
-
-def _shot(page, name: str, *, full_page: bool = True) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / name), full_page=full_page)
-
-
-def _wider_than_the_screen(page) -> list[str]:
-    return page.evaluate(
-        """() => document.documentElement.scrollWidth <= window.innerWidth + 1 ? [] :
-        [...document.querySelectorAll('body *')]
-          .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1)
-          .map(el => el.tagName + '.' + el.className).slice(0, 8)"""
-    )
+        committed(lambda: _remove_world(library))
 
 
 def _closed_port() -> int:
@@ -151,7 +90,7 @@ def test_operator_registers_harvests_watches_progress_and_reconciles(site, brows
     page.get_by_role("button", name="Periksa dan daftarkan").click()
     page.wait_for_load_state()
     assert "tidak dapat dihubungi" in page.locator(".form-error").inner_text()
-    _shot(page, "harvest-1-register-error.png", full_page=False)
+    screenshot(page, "harvest-1-register-error.png", full_page=False)
 
     # The SLiMS oai.php endpoint: recognized and registered.
     page.select_option("select[name=library]", label=library.name)
@@ -172,7 +111,7 @@ def test_operator_registers_harvests_watches_progress_and_reconciles(site, brows
     )
     assert "Berjalan" in card.locator("[data-field=status]").inner_text()
     assert card.get_by_role("button", name="Harvest sekarang").is_disabled()
-    _shot(page, "harvest-2-running.png", full_page=False)
+    screenshot(page, "harvest-2-running.png", full_page=False)
 
     # The run ends (the page reloads itself once): counts and the broken record's identifier.
     page.wait_for_function(
@@ -185,7 +124,7 @@ def test_operator_registers_harvests_watches_progress_and_reconciles(site, brows
     assert card.locator("[data-field=failed]").inner_text() == "1"
     assert f"oai:slims/{BROKEN}" in card.locator(".run-problems").inner_text()
     assert card.locator("progress").get_attribute("value") == "100"
-    _shot(page, "harvest-3-finished.png")
+    screenshot(page, "harvest-3-finished.png")
 
     # Reconcile now.
     card.get_by_role("button", name="Rekonsiliasi sekarang").click()
@@ -200,6 +139,6 @@ def test_operator_registers_harvests_watches_progress_and_reconciles(site, brows
     # 360 px: nothing sticks out; the buttons are reachable.
     page.set_viewport_size({"width": 360, "height": 780})
     page.wait_for_timeout(300)
-    assert _wider_than_the_screen(page) == []
+    assert wider_than_the_screen(page) == []
     assert card.get_by_role("button", name="Rekonsiliasi sekarang").is_visible()
-    _shot(page, "harvest-4-mobile-360.png")
+    screenshot(page, "harvest-4-mobile-360.png")

@@ -4,66 +4,28 @@ supervisor returns it on the portal with a comment on indicator 1.1; the librari
 1.1, fixes it and resubmits; the supervisor verifies; the dashboard ranks uji-aceh first. Screenshots
 (also at 360 px) go to ``test-artifacts/monev-*.png``.
 
-Like tests/e2e/test_search_e2e.py this starts Django's ``LiveServerThread`` itself instead of using the
-``live_server`` fixture, whose ``transactional_db`` teardown would flush the session's libraries. The live
-server reads committed data, so the data is written on a connection of its own (outside the test's
-transaction) and removed at the end. ``uji-aceh.localhost`` resolves to 127.0.0.1 in Chromium: the
-librarian uses the library's own host, the supervisor ``localhost``.
+Like tests/e2e/test_search_e2e.py this starts Django's ``LiveServerThread`` itself (``live_server_thread``
+in tests/e2e/support.py) instead of using the ``live_server`` fixture, whose ``transactional_db`` teardown
+would flush the session's libraries. The live server reads committed data, so the data is written on a
+connection of its own (``committed``, outside the test's transaction) and removed at the end.
+``uji-aceh.localhost`` resolves to 127.0.0.1 in Chromium: the librarian uses the library's own host, the
+supervisor ``localhost``.
 """
 
 from __future__ import annotations
 
-import threading
-from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
-from django.contrib.staticfiles.handlers import StaticFilesHandler
-from django.db import connections
-from django.test.testcases import LiveServerThread
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+from tests.e2e.support import committed, live_server_thread, screenshot, wider_than_the_screen
+
 PASSWORD = "rahasia-uji-123"
 LAST_KOLEKSI = ("1.17", "1.18", "1.19", "1.20")  # left for the librarian to answer in the browser
 
 # django_db: so the test database is set up (and used) even when this module runs alone; the data the
-# live server reads is written by _committed, outside the test's transaction.
+# live server reads is written by committed(), outside the test's transaction.
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
-
-
-@pytest.fixture
-def browser():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed")
-    with playwright_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
-def _committed(function):
-    """Run ``function`` on a connection of its own (autocommit), outside the test's transaction, so the
-    live server's connection sees what it writes."""
-    outcome: dict = {}
-
-    def target():
-        try:
-            outcome["value"] = function()
-        except BaseException as error:
-            outcome["error"] = error
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    thread.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome.get("value")
 
 
 def _create_world() -> dict:
@@ -110,24 +72,12 @@ def _remove_world() -> None:
 @pytest.fixture
 def site(settings, tmp_path):
     settings.MONEV_EVIDENCE_ROOT = tmp_path / "evidence"
-    world = _committed(_create_world)
-    thread = LiveServerThread("localhost", StaticFilesHandler, port=0)
-    thread.daemon = True
-    thread.start()
-    thread.is_ready.wait(timeout=30)
+    world = committed(_create_world)
     try:
-        if thread.error:
-            raise thread.error
-        yield {"port": thread.port, **world}
+        with live_server_thread() as base:
+            yield {"port": urlsplit(base).port, **world}
     finally:
-        thread.terminate()
-        thread.join(timeout=10)
-        _committed(_remove_world)
-
-
-def _shot(page, name: str, *, full_page: bool = True) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / name), full_page=full_page)
+        committed(_remove_world)
 
 
 def _login(page, base: str, username: str, next_path: str) -> None:
@@ -140,16 +90,6 @@ def _login(page, base: str, username: str, next_path: str) -> None:
 
 def _indicator(page, code: str):
     return page.locator(f'[id="ind-{code}"]')
-
-
-def _wider_than_the_screen(page) -> list[str]:
-    """Elements sticking out to the right (empty when the page fits; tables scroll inside their box)."""
-    return page.evaluate(
-        """() => document.documentElement.scrollWidth <= window.innerWidth + 1 ? [] :
-        [...document.querySelectorAll('body *')]
-          .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1)
-          .map(el => el.tagName + '.' + el.className).slice(0, 8)"""
-    )
 
 
 def test_librarian_submits_supervisor_returns_librarian_resubmits_supervisor_verifies(site, browser):
@@ -186,7 +126,7 @@ def test_librarian_submits_supervisor_returns_librarian_resubmits_supervisor_ver
     librarian.wait_for_load_state()
     assert "kebijakan.pdf" in _indicator(librarian, "1.1").inner_text()
     assert "Kebijakan disahkan" in _indicator(librarian, "1.1").locator("textarea").input_value()
-    _shot(librarian, "monev-1-librarian-filled.png", full_page=False)
+    screenshot(librarian, "monev-1-librarian-filled.png", full_page=False)
 
     librarian.locator("#submit-button").click()
     librarian.wait_for_load_state()
@@ -205,7 +145,7 @@ def test_librarian_submits_supervisor_returns_librarian_resubmits_supervisor_ver
     supervisor.fill(
         'textarea[name="komentar-1.1"]', "Kebijakan belum ditinjau ulang; lampirkan notulen peninjauan."
     )
-    _shot(supervisor, "monev-2-supervisor-review.png", full_page=False)
+    screenshot(supervisor, "monev-2-supervisor-review.png", full_page=False)
     supervisor.locator("#return-button").click()
     supervisor.wait_for_load_state()
     assert "Dikembalikan" in supervisor.locator(".status-badge").inner_text()
@@ -215,13 +155,13 @@ def test_librarian_submits_supervisor_returns_librarian_resubmits_supervisor_ver
     assert "Dikembalikan pembina dengan komentar" in librarian.locator(".notice").inner_text()
     comment = _indicator(librarian, "1.1").locator(".review-comment")
     assert "lampirkan notulen peninjauan" in comment.inner_text()
-    _shot(librarian, "monev-3-librarian-returned.png")
+    screenshot(librarian, "monev-3-librarian-returned.png")
     _indicator(librarian, "1.1").locator('input[value="a"]').check()
     librarian.wait_for_function("document.getElementById('total-text').textContent === '80,20'")
     librarian.set_viewport_size({"width": 360, "height": 740})
     _indicator(librarian, "1.1").scroll_into_view_if_needed()
-    assert _wider_than_the_screen(librarian) == []
-    _shot(librarian, "monev-3b-librarian-returned-360.png", full_page=False)
+    assert wider_than_the_screen(librarian) == []
+    screenshot(librarian, "monev-3b-librarian-returned-360.png", full_page=False)
     librarian.get_by_role("button", name="Ajukan ulang ke pembina").click()
     librarian.wait_for_load_state()
     assert "Diajukan" in librarian.locator(".status-badge").inner_text()
@@ -241,11 +181,11 @@ def test_librarian_submits_supervisor_returns_librarian_resubmits_supervisor_ver
     assert supervisor.locator('.ranking-table tr[data-library="uji-medan"] .rank').inner_text() == "2"
     supervisor.wait_for_function("document.querySelectorAll('canvas').length >= 4")
     supervisor.wait_for_timeout(600)  # let Chart.js draw
-    _shot(supervisor, "monev-4-dashboard.png")
+    screenshot(supervisor, "monev-4-dashboard.png")
     supervisor.set_viewport_size({"width": 360, "height": 740})
     supervisor.wait_for_timeout(500)  # Chart.js redraws the canvases at the new width
-    assert _wider_than_the_screen(supervisor) == []
-    _shot(supervisor, "monev-4b-dashboard-360.png", full_page=False)
+    assert wider_than_the_screen(supervisor) == []
+    screenshot(supervisor, "monev-4b-dashboard-360.png", full_page=False)
 
     # The verified assessment is read-only on the library's site.
     librarian.goto(f"{library_base}{form_path}")

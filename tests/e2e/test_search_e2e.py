@@ -3,10 +3,10 @@ test catalogue: search "sholat", see works spelled shalat/salat held by several 
 province facet, open the work, export RIS; then the same pages at 360 px wide. Screenshots go to
 ``test-artifacts/``.
 
-The live server is Django's ``LiveServerThread`` started here rather than pytest-django's ``live_server``
-fixture: that fixture pulls in ``transactional_db``, whose teardown flushes every public table — the
-session's libraries included. The server answers on "localhost", which is no library's domain, so
-django-tenants serves the public site (SHOW_PUBLIC_IF_NO_TENANT_FOUND).
+The live server is Django's ``LiveServerThread``, started by ``tests.e2e.support.live_server_thread``
+rather than pytest-django's ``live_server`` fixture: that fixture pulls in ``transactional_db``, whose
+teardown flushes every public table — the session's libraries included. The server answers on "localhost",
+which is no library's domain, so django-tenants serves the public site (SHOW_PUBLIC_IF_NO_TENANT_FOUND).
 """
 
 from __future__ import annotations
@@ -15,16 +15,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
-from django.contrib.staticfiles.handlers import StaticFilesHandler
-from django.test.testcases import LiveServerThread
 from elasticsearch import Elasticsearch
 
+from tests.e2e.support import live_server_thread, screenshot
 from tests.search.catalogue import catalogue_prefix, drop_catalogue, load_catalogue
 from tests.search.test_citations import parse_ris
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
 
@@ -43,37 +38,8 @@ def catalogue_index_prefix():
 def search_site(settings, catalogue_index_prefix):
     """Base URL of a live server (its own thread) that searches the fixed catalogue."""
     settings.ELASTICSEARCH_INDEX_PREFIX = catalogue_index_prefix
-    thread = LiveServerThread("localhost", StaticFilesHandler, port=0)
-    thread.daemon = True
-    thread.start()
-    thread.is_ready.wait(timeout=30)
-    if thread.error:
-        raise thread.error
-    try:
-        yield f"http://localhost:{thread.port}"
-    finally:
-        thread.terminate()
-        thread.join(timeout=10)
-
-
-@pytest.fixture
-def browser():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed")
-    with playwright_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
-def _shot(page, name: str) -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / name
-    page.screenshot(path=str(path), full_page=True)
-    return path
+    with live_server_thread() as base:
+        yield base
 
 
 def _no_horizontal_scroll(page) -> bool:
@@ -86,7 +52,7 @@ def test_patron_searches_sholat_filters_by_province_opens_a_work_and_exports_ris
     page.goto(f"{search_site}/")
     page.get_by_role("combobox", name="Cari judul").fill("sholat")
     page.wait_for_selector("#search-q-suggestions li[role=option]")
-    _shot(page, "search-home-autocomplete.png")
+    screenshot(page, "search-home-autocomplete.png")
     page.keyboard.press("Escape")
     page.get_by_role("search").get_by_role("button").click()
     page.wait_for_url(lambda url: "/cari/" in url and "q=sholat" in url)
@@ -95,7 +61,7 @@ def test_patron_searches_sholat_filters_by_province_opens_a_work_and_exports_ris
     assert "Shalat" in titles and "Salat" in titles
     libraries = set(page.locator(".holdings .holding-library a").all_inner_texts())
     assert len(libraries) >= 2
-    _shot(page, "search-results-sholat.png")
+    screenshot(page, "search-results-sholat.png")
 
     page.get_by_role("group", name="Provinsi").get_by_role(
         "checkbox", name="Banten"
@@ -104,13 +70,13 @@ def test_patron_searches_sholat_filters_by_province_opens_a_work_and_exports_ris
     assert page.get_by_role("group", name="Provinsi").get_by_role("checkbox", name="Banten").is_checked()
     assert page.locator(".hit").count() == 1
     assert "Perpustakaan LPMQ Uji" in page.locator(".hit").inner_text()
-    _shot(page, "search-results-sholat-banten.png")
+    screenshot(page, "search-results-sholat-banten.png")
 
     page.locator(".hit-title a").first.click()
     page.wait_for_url("**/karya/**")
     holdings = page.locator(".holdings-table").inner_text()
     assert "Tangerang Selatan" in holdings and "2X4.21 RIF t" in holdings and "Banda Aceh" in holdings
-    _shot(page, "search-work-tuntunan-shalat.png")
+    screenshot(page, "search-work-tuntunan-shalat.png")
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="RIS").click()
@@ -126,7 +92,7 @@ def test_results_and_work_pages_fit_a_360_pixel_screen(search_site, browser):
     assert page.locator(".hit").count() >= 3
     assert _no_horizontal_scroll(page)
     assert not page.locator(".facet-panel").evaluate("panel => panel.open")  # folded away on a phone
-    _shot(page, "search-results-sholat-360.png")
+    screenshot(page, "search-results-sholat-360.png")
 
     page.locator(".facet-panel > summary").click()
     page.get_by_role("group", name="Provinsi").get_by_role("checkbox", name="Aceh").check()
@@ -137,11 +103,11 @@ def test_results_and_work_pages_fit_a_360_pixel_screen(search_site, browser):
     page.locator(".hit-title a").first.click()
     page.wait_for_url("**/karya/**")
     assert _no_horizontal_scroll(page)
-    _shot(page, "search-work-360.png")
+    screenshot(page, "search-work-360.png")
 
     page.goto(f"{search_site}/")
     page.get_by_role("combobox", name="Cari judul").fill("tafsir al")
     page.wait_for_selector("#search-q-suggestions li[role=option]")
     box = page.locator("#search-q-suggestions").bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 360
-    _shot(page, "search-home-autocomplete-360.png")
+    screenshot(page, "search-home-autocomplete-360.png")
