@@ -13,7 +13,7 @@ def clean_union(settings):
     client.indices.delete(index="simpultest-setup-*", ignore_unavailable=True, allow_no_indices=True)
     yield client
     client.indices.delete(index="simpultest-setup-*", ignore_unavailable=True, allow_no_indices=True)
-    client.indices.delete_index_template(name="simpultest-setup-*", ignore=[404])
+    client.options(ignore_status=404).indices.delete_index_template(name="simpultest-setup-*")
 
 
 def test_es_setup_creates_template_and_alias_with_the_union_mapping(clean_union, capsys):
