@@ -11,6 +11,7 @@ django-tenants serves the public site (SHOW_PUBLIC_IF_NO_TENANT_FOUND); ``<libra
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,6 +32,19 @@ def screenshot(page, name: str, *, full_page: bool = True) -> Path:
     path = ARTIFACTS / name
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+def settle_width(page, *, timeout_ms: int = 10_000) -> None:
+    """After a viewport change, wait (bounded) until the page fits or the time runs out: charts redraw at
+    the new width asynchronously, so a fixed pause is flaky on a loaded machine. The assertion that follows
+    (``wider_than_the_screen``) still fails, naming the elements, when the page never fits."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    # On a timeout the caller's assertion reports what sticks out.
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_function(
+            "document.documentElement.scrollWidth <= window.innerWidth + 1", timeout=timeout_ms
+        )
 
 
 def wider_than_the_screen(page) -> list[str]:

@@ -16,7 +16,7 @@ import socket
 import pytest
 
 from tests.celery_worker import running_worker
-from tests.e2e.support import committed, live_server_thread, screenshot, wider_than_the_screen
+from tests.e2e.support import committed, live_server_thread, screenshot, settle_width, wider_than_the_screen
 from tests.harvest.builders import build_records
 from tests.harvest.oai_server import Catalogue, Faults, OaiTestServer
 from tests.search.union_index import unique_prefix
@@ -138,7 +138,7 @@ def test_operator_registers_harvests_watches_progress_and_reconciles(site, brows
 
     # 360 px: nothing sticks out; the buttons are reachable.
     page.set_viewport_size({"width": 360, "height": 780})
-    page.wait_for_timeout(300)
+    settle_width(page)
     assert wider_than_the_screen(page) == []
     assert card.get_by_role("button", name="Rekonsiliasi sekarang").is_visible()
     screenshot(page, "harvest-4-mobile-360.png")

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.e2e.support import committed, live_server_thread, screenshot, wider_than_the_screen
+from tests.e2e.support import committed, live_server_thread, screenshot, settle_width, wider_than_the_screen
 
 PASSWORD = "rahasia-uji-123"
 LAST_KOLEKSI = ("1.17", "1.18", "1.19", "1.20")  # left for the librarian to answer in the browser
@@ -160,6 +160,7 @@ def test_librarian_submits_supervisor_returns_librarian_resubmits_supervisor_ver
     librarian.wait_for_function("document.getElementById('total-text').textContent === '80,20'")
     librarian.set_viewport_size({"width": 360, "height": 740})
     _indicator(librarian, "1.1").scroll_into_view_if_needed()
+    settle_width(librarian)
     assert wider_than_the_screen(librarian) == []
     screenshot(librarian, "monev-3b-librarian-returned-360.png", full_page=False)
     librarian.get_by_role("button", name="Ajukan ulang ke pembina").click()
@@ -183,7 +184,7 @@ def test_librarian_submits_supervisor_returns_librarian_resubmits_supervisor_ver
     supervisor.wait_for_timeout(600)  # let Chart.js draw
     screenshot(supervisor, "monev-4-dashboard.png")
     supervisor.set_viewport_size({"width": 360, "height": 740})
-    supervisor.wait_for_timeout(500)  # Chart.js redraws the canvases at the new width
+    settle_width(supervisor)  # Chart.js redraws the canvases at the new width
     assert wider_than_the_screen(supervisor) == []
     screenshot(supervisor, "monev-4b-dashboard-360.png", full_page=False)
 
