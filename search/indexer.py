@@ -4,8 +4,9 @@ for every record").
 ``tenants.catalog.services`` writes an ``IndexOutbox`` row in the same transaction as every change the
 index must see. ``drain_outbox`` reads those rows in id order, in batches, and for each batch:
 
-1. loads the batch's records in a few queries (authors, subjects and publisher prefetched, copy counts as
-   annotations) — several rows for one record collapse into one document with the record's latest state;
+1. loads the batch's public records in one SQL query (record columns, authors in order, subjects,
+   publisher and copy counts; ``records_for_index`` is the ORM form of the same read) — several rows for
+   one record collapse into one document with the record's latest state;
 2. sends one bulk request: ``index`` for public records, ``delete`` for records gone or hidden from the
    OPAC (a 404 on delete is fine);
 3. only after Elasticsearch has answered, deletes exactly the rows it read (rows written meanwhile stay).
@@ -22,11 +23,13 @@ record at different moments could otherwise write an older state after a newer o
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from functools import cache
 
 from django.db import connection, transaction
 from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery
@@ -38,14 +41,22 @@ from elasticsearch import ApiError, Elasticsearch
 from search.documents import union_alias
 from search.es import get_client
 from search.index_setup import setup_search
-from search.union_document import LibraryHolding, build_union_document, document_id
-from tenants.catalog.models import IndexOutbox, Item, Record
+from search.union_document import (
+    RECORD_COLUMN_FIELDS,
+    LibraryHolding,
+    RecordFields,
+    TextMemo,
+    build_union_document,
+    document_id,
+    union_document,
+)
+from tenants.catalog.models import Author, IndexOutbox, Item, Loan, Publisher, Record, RecordAuthor, Subject
 from tenants.catalog.selectors import available_items
 from tenants.models import Library
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_BATCH_SIZE = 500
+DEFAULT_BATCH_SIZE = 1000
 # One run drains at most this many batches; the task sends itself again when rows remain, so one busy
 # library cannot hold a worker for long and others get their turn.
 DEFAULT_MAX_BATCHES = 20
@@ -111,6 +122,65 @@ def union_document_for(holding: LibraryHolding, record: Record) -> dict[str, obj
     )
 
 
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+@cache
+def _fields_sql() -> str:
+    """One query for the public records among ``%s`` (an array of ids): the ``RecordFields`` columns in
+    their order, then copies total and available — what ``records_for_index`` reads, without the ORM.
+    Authors come in their position order, subjects in the order they were linked."""
+    columns = ", ".join(
+        f"r.{connection.ops.quote_name(Record._meta.get_field(name).column)}"
+        for name in ("source_key", "title")
+    )
+    record_columns = ", ".join(
+        f"r.{connection.ops.quote_name(Record._meta.get_field(name).column)}" for name in RECORD_COLUMN_FIELDS
+    )
+    subject_links = connection.ops.quote_name(Record.subjects.through._meta.db_table)
+    return f"""
+        SELECT r.id, {columns},
+            (SELECT array_agg(a.name ORDER BY ra.position, ra.id)
+               FROM {_table(RecordAuthor)} ra JOIN {_table(Author)} a ON a.id = ra.author_id
+              WHERE ra.record_id = r.id),
+            (SELECT array_agg(s.name ORDER BY rs.id)
+               FROM {subject_links} rs JOIN {_table(Subject)} s ON s.id = rs.subject_id
+              WHERE rs.record_id = r.id),
+            p.name,
+            {record_columns},
+            (SELECT count(*) FROM {_table(Item)} i WHERE i.record_id = r.id),
+            (SELECT count(*) FROM {_table(Item)} i
+              WHERE i.record_id = r.id AND i.status = ''
+                AND NOT EXISTS (SELECT 1 FROM {_table(Loan)} l
+                                 WHERE l.item_id = i.id AND l.is_lent AND NOT l.is_return))
+          FROM {_table(Record)} r LEFT JOIN {_table(Publisher)} p ON p.id = r.publisher_id
+         WHERE r.id = ANY(%s) AND NOT r.opac_hide
+    """
+
+
+def index_fields_for(record_ids: list[int]) -> dict[int, tuple[RecordFields, int, int]]:
+    """``{record id: (fields, copies total, copies available)}`` for the public records of the active
+    schema among ``record_ids``, in one query (the drain's read; ``records_for_index`` is its ORM twin)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_fields_sql(), [record_ids])
+        rows = cursor.fetchall()
+    found: dict[int, tuple[RecordFields, int, int]] = {}
+    for row in rows:
+        record_id, source_key, title, authors, subjects, publisher = row[:6]
+        fields = RecordFields(
+            record_id,
+            source_key,
+            title,
+            tuple(authors) if authors else (),
+            tuple(subjects) if subjects else (),
+            publisher or "",
+            *row[6:-2],
+        )
+        found[record_id] = (fields, row[-2], row[-1])
+    return found
+
+
 @contextmanager
 def library_drain_lock(library: Library, *, wait: bool = False) -> Iterator[bool]:
     """Hold the library's drain lock (a session advisory lock keyed by the schema's OID); yields whether
@@ -168,22 +238,22 @@ def item_error(item: dict) -> str:
     return _short(error)
 
 
-def bulk_request(
-    client: Elasticsearch, operations: list[dict], *, index: str, require_alias: bool
-) -> dict[str, str]:
-    """Send one bulk request; return ``{document id: error}`` for the items that failed.
+# What a bulk response must tell: whether anything failed, and which ids with what error (the rest of a
+# response of a thousand items is not worth parsing).
+_BULK_FILTER_PATH = ["errors", "items.*._id", "items.*.error"]
 
-    ``operations`` are ``{"_op_type": "index"|"delete", "_id": ..., **source}`` dicts. Raises
-    ``ApiError`` / ``TransportError`` when the request as a whole fails."""
-    body: list[dict] = []
-    for operation in operations:
-        source = dict(operation)
-        op_type = source.pop("_op_type")
-        doc_id = source.pop("_id")
-        body.append({op_type: {"_index": index, "_id": doc_id}})
-        if op_type == "index":
-            body.append(source)
-    response = client.bulk(operations=body, refresh=False, require_alias=require_alias)
+
+def _dumps(value: object) -> str:
+    # As the client's own NDJSON serializer writes a line.
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _send_bulk(client: Elasticsearch, lines: list[str], *, require_alias: bool) -> dict[str, str]:
+    """Send pre-serialized NDJSON ``lines`` as one bulk request; return ``{document id: error}``."""
+    body = ("\n".join(lines) + "\n").encode()
+    response = client.bulk(
+        operations=body, refresh=False, require_alias=require_alias, filter_path=_BULK_FILTER_PATH
+    )
     failures: dict[str, str] = {}
     if response.get("errors"):
         for item in response["items"]:
@@ -192,6 +262,28 @@ def bulk_request(
                 (result,) = item.values()
                 failures[str(result["_id"])] = error
     return failures
+
+
+def _action_line(op_type: str, index: str, doc_id: str) -> str:
+    return _dumps({op_type: {"_index": index, "_id": doc_id}})
+
+
+def bulk_request(
+    client: Elasticsearch, operations: list[dict], *, index: str, require_alias: bool
+) -> dict[str, str]:
+    """Send one bulk request; return ``{document id: error}`` for the items that failed.
+
+    ``operations`` are ``{"_op_type": "index"|"delete", "_id": ..., **source}`` dicts. Raises
+    ``ApiError`` / ``TransportError`` when the request as a whole fails."""
+    lines: list[str] = []
+    for operation in operations:
+        source = dict(operation)
+        op_type = source.pop("_op_type")
+        doc_id = source.pop("_id")
+        lines.append(_action_line(op_type, index, doc_id))
+        if op_type == "index":
+            lines.append(_dumps(source))
+    return _send_bulk(client, lines, require_alias=require_alias)
 
 
 def bulk_delete_documents(
@@ -232,20 +324,34 @@ def _drain_batch(
     rows_by_record: dict[int, list[int]] = defaultdict(list)
     for row_id, record_id in rows:
         rows_by_record[record_id].append(row_id)
-    records = {record.pk: record for record in records_for_index().filter(pk__in=rows_by_record)}
+    found = index_fields_for(list(rows_by_record))
+    memo = TextMemo()
     record_by_doc_id: dict[str, int] = {}
-    operations: list[dict] = []
+    operations: list[tuple[str, str]] = []  # (op type, document id), in request order
+    lines: list[str] = []
     for record_id in rows_by_record:
         doc_id = document_id(holding.code, record_id)
         record_by_doc_id[doc_id] = record_id
-        record = records.get(record_id)
-        if record is None:  # deleted, or hidden from the OPAC: not in the union index
-            operations.append({"_op_type": "delete", "_id": doc_id})
-        else:
-            operations.append({"_op_type": "index", **union_document_for(holding, record)})
+        entry = found.get(record_id)
+        if entry is None:  # deleted, or hidden from the OPAC: not in the union index
+            operations.append(("delete", doc_id))
+            lines.append(_action_line("delete", alias, doc_id))
+            continue
+        fields, copies_total, copies_available = entry
+        document = union_document(
+            library=holding,
+            fields=fields,
+            copies_total=copies_total,
+            copies_available=copies_available,
+            memo=memo,
+        )
+        del document["_id"]
+        operations.append(("index", doc_id))
+        lines.append(_action_line("index", alias, doc_id))
+        lines.append(_dumps(document))
     row_ids = [row_id for row_id, _ in rows]
     try:
-        failures = bulk_request(client, operations, index=alias, require_alias=True)
+        failures = _send_bulk(client, lines, require_alias=True)
     except (ApiError, TransportError) as error:
         message = _short(f"{type(error).__name__}: {error}")
         IndexOutbox.objects.filter(id__in=row_ids).update(attempts=F("attempts") + 1, last_error=message)
@@ -273,10 +379,10 @@ def _drain_batch(
     result.batches += 1
     result.rows_drained += len(done_row_ids)
     result.rows_failed += sum(len(rows_by_record[record_id]) for record_id in failed_records)
-    for operation in operations:
-        if record_by_doc_id[operation["_id"]] in failed_records:
+    for op_type, doc_id in operations:
+        if record_by_doc_id[doc_id] in failed_records:
             continue
-        if operation["_op_type"] == "index":
+        if op_type == "index":
             result.records_indexed += 1
         else:
             result.records_deleted += 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 from datetime import UTC, datetime
 
 from search import analysis
@@ -49,17 +50,56 @@ def isbn13_of(isbn_issn: str) -> str | None:
     return forms[0] if forms else None
 
 
-def work_key_for(*, isbn_issn: str, title: str, primary_author: str) -> str:
+def work_key_for(*, isbn_issn: str, title: str, primary_author: str, memo: TextMemo | None = None) -> str:
     """Groups the same work across libraries: the ISBN-13 when valid, else a fingerprint of the
     normalized title and primary author (spelling variants and word order of names do not matter)."""
-    isbn13 = isbn13_of(isbn_issn)
-    if isbn13:
-        return f"isbn:{isbn13}"
-    title_part = " ".join(analysis.analyze(title))
-    author_tokens = analysis.fold_only(primary_author).split()
+    memo = memo or TextMemo()
+    forms = memo.isbn_forms(isbn_issn or "")
+    if forms:
+        return f"isbn:{forms[0]}"
+    title_part = memo.normalize_for_index(title)  # " ".join(analysis.analyze(title))
+    author_tokens = memo.fold_only(primary_author).split()
     author_part = " ".join(sorted(token for token in author_tokens if len(token) > 1))
     digest = hashlib.sha1(f"{title_part}|{author_part}".encode(), usedforsecurity=False).hexdigest()[:20]
     return f"fp:{digest}"
+
+
+class TextMemo:
+    """The ``search.analysis`` results of one document or one drain batch, each text analysed once: a
+    title's normalized and folded forms serve several fields, and authors, subjects and publishers repeat
+    across a batch. Pure functions, so a memoized answer is the very one a fresh call would give."""
+
+    __slots__ = ("_diacritics", "_folded", "_isbn", "_normalized")
+
+    def __init__(self) -> None:
+        self._normalized: dict[str, str] = {}
+        self._folded: dict[str, str] = {}
+        self._diacritics: dict[str, str] = {}
+        self._isbn: dict[str, list[str]] = {}
+
+    def normalize_for_index(self, text: str) -> str:
+        found = self._normalized.get(text)
+        if found is None:
+            found = self._normalized[text] = analysis.normalize_for_index(text)
+        return found
+
+    def fold_only(self, text: str) -> str:
+        found = self._folded.get(text)
+        if found is None:
+            found = self._folded[text] = analysis.fold_only(text)
+        return found
+
+    def fold_diacritics(self, text: str) -> str:
+        found = self._diacritics.get(text)
+        if found is None:
+            found = self._diacritics[text] = analysis.fold_diacritics(text)
+        return found
+
+    def isbn_forms(self, text: str) -> list[str]:
+        found = self._isbn.get(text)
+        if found is None:
+            found = self._isbn[text] = analysis.isbn_forms(text)
+        return list(found)
 
 
 def _joined(values: list[str]) -> str:
@@ -92,54 +132,74 @@ class RecordFields:
     updated_at: datetime | None = None
 
 
+# The fields a ``Record`` stores in columns of the same name (all but the first six, which are the id,
+# the source key, the title, and the authors, subjects and publisher stored in tables of their own).
+RECORD_COLUMN_FIELDS = tuple(field.name for field in dataclass_fields(RecordFields))[6:]
+
 _SUGGEST_MAX_WORDS = 12
 _SUGGEST_SUFFIXES = 2  # also complete from the 2nd and 3rd word of a title ("shalat" in "Tuntunan Shalat")
 
 
-def suggest_inputs(title: str, authors: tuple[str, ...] | list[str]) -> list[str]:
+def suggest_inputs(
+    title: str, authors: tuple[str, ...] | list[str], *, memo: TextMemo | None = None
+) -> list[str]:
     """Completion inputs: each title and author name folded (as typed, diacritics and case gone) and
     with canonical spellings (what the query side sends once a word is complete), each also from its
     second and third word, so typing a word from inside a title or a name ("quraish") completes it too."""
+    memo = memo or TextMemo()
     inputs: list[str] = []
-    title_words = analysis.fold_diacritics(title).split()[:_SUGGEST_MAX_WORDS]
-    canonical_words = analysis.fold_only(title).split()[:_SUGGEST_MAX_WORDS]
+    title_words = memo.fold_diacritics(title).split()[:_SUGGEST_MAX_WORDS]
+    canonical_words = memo.fold_only(title).split()[:_SUGGEST_MAX_WORDS]
     for words in (title_words, canonical_words):
         for start in range(min(_SUGGEST_SUFFIXES + 1, len(words))):
             inputs.append(" ".join(words[start:]))
     for author in list(authors)[:3]:
-        for form in (analysis.fold_diacritics(author), analysis.fold_only(author)):
+        for form in (memo.fold_diacritics(author), memo.fold_only(author)):
             words = suggest_form(form).split()
             inputs += [" ".join(words[start:]) for start in range(min(_SUGGEST_SUFFIXES + 1, len(words)))]
     cleaned = (suggest_form(value)[:100] for value in inputs)
     return list(dict.fromkeys(value for value in cleaned if value))
 
 
-def spell_text(title: str, authors: list[str], subjects: list[str]) -> str:
+def spell_text(title: str, authors: list[str], subjects: list[str], *, memo: TextMemo | None = None) -> str:
     """Words for "did you mean" and the forgiving query: every word as catalogued (case and diacritics
     folded) and, where it differs, its canonical spelling — so "sholta" can be corrected to "sholat"
     (edit distance 1) although the canonical token is "salat"."""
+    memo = memo or TextMemo()
     text = _joined([title, *authors, *subjects])
-    as_typed = suggest_form(analysis.fold_diacritics(text))
-    canonical = analysis.fold_only(text)
+    as_typed = suggest_form(memo.fold_diacritics(text))
+    canonical = memo.fold_only(text)
     return as_typed if canonical == as_typed else f"{as_typed} {canonical}"
+
+
+_NON_WORD_RE = re.compile(r"[^\w\s]+")
 
 
 def suggest_form(text: str) -> str:
     """A completion input as stored: punctuation to spaces, single spaces (so the suggester's answer
     can be compared with an author's or title's folded form)."""
-    return " ".join(re.sub(r"[^\w\s]+", " ", text).split())
+    return " ".join(_NON_WORD_RE.sub(" ", text).split())
 
 
 def union_document(
-    *, library: LibraryHolding, fields: RecordFields, copies_total: int, copies_available: int
+    *,
+    library: LibraryHolding,
+    fields: RecordFields,
+    copies_total: int,
+    copies_available: int,
+    memo: TextMemo | None = None,
 ) -> dict[str, object]:
-    """The union-index document of one holding; every builder goes through here."""
+    """The union-index document of one holding; every builder goes through here. ``memo`` (one per drain
+    batch) saves analysing the same text twice; the document is the same with or without it."""
+    memo = memo or TextMemo()
     authors = list(fields.authors)
     subjects = list(fields.subjects)
     primary_author = authors[0] if authors else ""
-    title_folded = analysis.fold_only(fields.title)
-    work_key = work_key_for(isbn_issn=fields.isbn_issn, title=fields.title, primary_author=primary_author)
-    spell = spell_text(fields.title, authors, subjects)
+    title_folded = memo.fold_only(fields.title)
+    work_key = work_key_for(
+        isbn_issn=fields.isbn_issn, title=fields.title, primary_author=primary_author, memo=memo
+    )
+    spell = spell_text(fields.title, authors, subjects, memo=memo)
     return {
         "_id": document_id(library.code, fields.record_id),
         "library_code": library.code,
@@ -151,25 +211,25 @@ def union_document(
         "source_key": fields.source_key,
         "work_key": work_key,
         "title": fields.title,
-        "title_norm": analysis.normalize_for_index(fields.title),
+        "title_norm": memo.normalize_for_index(fields.title),
         "title_exact": title_folded,
         "title_sort": title_folded[:200],
         "authors": authors,
-        "authors_norm": analysis.normalize_for_index(_joined(authors)),
+        "authors_norm": memo.normalize_for_index(_joined(authors)),
         "author_primary": primary_author,
         "subjects": subjects,
-        "subjects_norm": analysis.normalize_for_index(_joined(subjects)),
+        "subjects_norm": memo.normalize_for_index(_joined(subjects)),
         "series_title": fields.series_title,
-        "series_norm": analysis.normalize_for_index(fields.series_title),
+        "series_norm": memo.normalize_for_index(fields.series_title),
         "publisher": fields.publisher,
-        "publisher_norm": analysis.normalize_for_index(fields.publisher),
+        "publisher_norm": memo.normalize_for_index(fields.publisher),
         "publish_place": fields.publish_place,
         "publish_year": fields.publish_year,
         "year": parse_year(fields.publish_year),
         "edition": fields.edition,
         "collation": fields.collation,
-        "notes_norm": analysis.normalize_for_index(fields.notes),
-        "isbn": analysis.isbn_forms(fields.isbn_issn or ""),
+        "notes_norm": analysis.normalize_for_index(fields.notes),  # long and unique: not kept
+        "isbn": memo.isbn_forms(fields.isbn_issn or ""),
         "isbn_display": fields.isbn_issn,
         "call_number": fields.call_number,
         "classification": fields.classification,
@@ -181,7 +241,7 @@ def union_document(
         "updated_at": fields.updated_at.isoformat() if fields.updated_at else None,
         "indexed_at": datetime.now(UTC).isoformat(),
         "spell": spell,
-        "suggest": {"input": suggest_inputs(fields.title, authors)},
+        "suggest": {"input": suggest_inputs(fields.title, authors, memo=memo)},
     }
 
 
@@ -191,25 +251,13 @@ def build_union_document(
     """The document for ``record`` (a ``tenants.catalog.models.Record`` with authors, subjects and
     publisher prefetched). Returns the source with ``_id`` set, ready for a bulk request."""
     fields = RecordFields(
-        record_id=record.pk,
-        source_key=record.source_key,
-        title=record.title,
-        authors=tuple(link.author.name for link in record.record_authors.all()),
-        subjects=tuple(subject.name for subject in record.subjects.all()),
-        publisher=record.publisher.name if record.publisher_id else "",
-        publish_place=record.publish_place,
-        publish_year=record.publish_year,
-        edition=record.edition,
-        collation=record.collation,
-        series_title=record.series_title,
-        notes=record.notes,
-        isbn_issn=record.isbn_issn,
-        call_number=record.call_number,
-        classification=record.classification,
-        language=record.language,
-        material_type=record.material_type,
-        created_at=record.created_at,
-        updated_at=record.updated_at,
+        record.pk,
+        record.source_key,
+        record.title,
+        tuple(link.author.name for link in record.record_authors.all()),
+        tuple(subject.name for subject in record.subjects.all()),
+        record.publisher.name if record.publisher_id else "",
+        *(getattr(record, name) for name in RECORD_COLUMN_FIELDS),
     )
     return union_document(
         library=library, fields=fields, copies_total=copies_total, copies_available=copies_available
