@@ -141,7 +141,7 @@ class Assessment(models.Model):
 def _refuse_if_verified(assessment_id: int | None) -> None:
     """A verified assessment is read-only: even code that bypasses the services cannot change it."""
     if assessment_id and Assessment.objects.filter(pk=assessment_id, status=Status.VERIFIED).exists():
-        raise AssessmentLocked("Penilaian sudah diverifikasi dan hanya dapat dibaca.")
+        raise AssessmentLocked(_("Penilaian sudah diverifikasi dan hanya dapat dibaca."))
 
 
 class Answer(models.Model):

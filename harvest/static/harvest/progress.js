@@ -24,8 +24,10 @@
       set(card, "phase", run.phase_label);
       var bar = card.querySelector('[data-field="progress"]');
       if (bar && run.percent !== null) bar.value = run.percent;
+      var progressText = card.querySelector('[data-field="progress-text"]');
+      var unit = progressText ? progressText.dataset.unit : "";
       set(card, "progress-text", numbers.format(run.records_seen) +
-        (run.complete_list_size ? " / " + numbers.format(run.complete_list_size) : "") + " cantuman" +
+        (run.complete_list_size ? " / " + numbers.format(run.complete_list_size) : "") + " " + unit +
         (run.percent !== null ? " (" + run.percent + "%)" : ""));
       ["created", "updated", "unchanged", "deleted", "failed"].forEach(function (field) {
         set(card, field, numbers.format(run[field]));
