@@ -470,14 +470,8 @@ def _require_complete(assessment: Assessment) -> None:
         )
 
 
-@transaction.atomic
-def submit_assessment(*, assessment: Assessment, by) -> Assessment:
-    assessment = _lock(assessment)
-    _require_manager(by, assessment)
-    if assessment.status != Status.DRAFT:
-        if assessment.status == Status.RETURNED:
-            raise WorkflowError(_("Penilaian yang dikembalikan diajukan ulang, bukan diajukan."))
-        raise WorkflowError(_("Hanya draf yang dapat diajukan."))
+def _mark_submitted(assessment: Assessment, *, by, action: str, from_status: str) -> Assessment:
+    """The shared end of submitting and resubmitting: complete answers, fresh score, audited."""
     _require_complete(assessment)
     refresh_score(assessment)
     assessment.status = Status.SUBMITTED
@@ -487,12 +481,23 @@ def submit_assessment(*, assessment: Assessment, by) -> Assessment:
     _audit(
         assessment,
         actor=by,
-        action=AuditAction.SUBMIT,
-        from_value=Status.DRAFT,
+        action=action,
+        from_value=from_status,
         to_value=Status.SUBMITTED,
         detail={"total": str(assessment.total)},
     )
     return assessment
+
+
+@transaction.atomic
+def submit_assessment(*, assessment: Assessment, by) -> Assessment:
+    assessment = _lock(assessment)
+    _require_manager(by, assessment)
+    if assessment.status != Status.DRAFT:
+        if assessment.status == Status.RETURNED:
+            raise WorkflowError(_("Penilaian yang dikembalikan diajukan ulang, bukan diajukan."))
+        raise WorkflowError(_("Hanya draf yang dapat diajukan."))
+    return _mark_submitted(assessment, by=by, action=AuditAction.SUBMIT, from_status=Status.DRAFT)
 
 
 @transaction.atomic
@@ -540,21 +545,7 @@ def resubmit_assessment(*, assessment: Assessment, by) -> Assessment:
     _require_manager(by, assessment)
     if assessment.status != Status.RETURNED:
         raise WorkflowError(_("Hanya penilaian yang dikembalikan yang dapat diajukan ulang."))
-    _require_complete(assessment)
-    refresh_score(assessment)
-    assessment.status = Status.SUBMITTED
-    assessment.submitted_by = by
-    assessment.submitted_at = timezone.now()
-    assessment.save()
-    _audit(
-        assessment,
-        actor=by,
-        action=AuditAction.RESUBMIT,
-        from_value=Status.RETURNED,
-        to_value=Status.SUBMITTED,
-        detail={"total": str(assessment.total)},
-    )
-    return assessment
+    return _mark_submitted(assessment, by=by, action=AuditAction.RESUBMIT, from_status=Status.RETURNED)
 
 
 @transaction.atomic
