@@ -193,7 +193,9 @@ def union_document(
     batch) saves analysing the same text twice; the document is the same with or without it."""
     memo = memo or TextMemo()
     authors = list(fields.authors)
-    subjects = list(fields.subjects)
+    # Subjects have no order in the catalogue (a plain many-to-many), and the SQL and ORM reads return
+    # them in whatever order PostgreSQL finds them: sort, so every road gives the same document.
+    subjects = sorted(fields.subjects)
     primary_author = authors[0] if authors else ""
     title_folded = memo.fold_only(fields.title)
     work_key = work_key_for(
