@@ -130,7 +130,7 @@ def _table(model) -> str:
 def _fields_sql() -> str:
     """One query for the public records among ``%s`` (an array of ids): the ``RecordFields`` columns in
     their order, then copies total and available — what ``records_for_index`` reads, without the ORM.
-    Authors come in their position order, subjects in the order they were linked."""
+    Authors come in their position order; subjects in no particular order (documents sort them)."""
     columns = ", ".join(
         f"r.{connection.ops.quote_name(Record._meta.get_field(name).column)}"
         for name in ("source_key", "title")
