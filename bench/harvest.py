@@ -62,6 +62,7 @@ def bench_environment() -> dict[str, str]:
         "SIMPUL_REDIS_URL": f"{redis}/13",
         "SIMPUL_CACHE_URL": f"{redis}/14",
         "SIMPUL_DEBUG": "0",
+        "SIMPUL_SECRET_KEY": "bench-only-secret-key",
         "SIMPUL_LOG_LEVEL": "WARNING",
         "SIMPUL_PG_CONN_MAX_AGE": "0",
         "PYTHONUNBUFFERED": "1",

@@ -460,6 +460,7 @@ def main(argv: list[str] | None = None) -> int:
         "SIMPUL_ES_URL": args.es_url,
         "SIMPUL_ES_PREFIX": args.prefix,
         "SIMPUL_DEBUG": "0",
+        "SIMPUL_SECRET_KEY": "bench-only-secret-key",
         "SIMPUL_LOG_LEVEL": "WARNING",
     }
     os.environ.update(env)

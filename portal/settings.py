@@ -27,8 +27,13 @@ def env_list(name: str, default: str) -> list[str]:
     return [part.strip() for part in env(name, default).split(",") if part.strip()]
 
 
-SECRET_KEY = env("SIMPUL_SECRET_KEY", "dev-only-insecure-key-change-me-in-production")
+DEV_SECRET_KEY = "dev-only-insecure-key-change-me-in-production"
+SECRET_KEY = env("SIMPUL_SECRET_KEY", DEV_SECRET_KEY)
 DEBUG = env_bool("SIMPUL_DEBUG", True)
+if not DEBUG and SECRET_KEY == DEV_SECRET_KEY:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("SIMPUL_DEBUG=0 needs SIMPUL_SECRET_KEY: the development key is public.")
 # Library sites live on "<code>.<base domain>"; the public union portal on the base domain itself.
 BASE_DOMAIN = env("SIMPUL_BASE_DOMAIN", "localhost")
 ALLOWED_HOSTS = env_list("SIMPUL_ALLOWED_HOSTS", f".{BASE_DOMAIN},{BASE_DOMAIN},127.0.0.1,testserver")
