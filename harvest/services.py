@@ -270,6 +270,18 @@ def _claim_run(*, source: HarvestSource, mode: str, run: HarvestRun | None) -> H
     return claimed or HarvestRun.objects.create(source=source, mode=mode)
 
 
+def _fail_on_client_error(run: HarvestRun, error: Exception) -> HarvestRun:
+    """A harvest or reconciliation stopped by the OAI-PMH client: the run fails with what went wrong;
+    protocol errors are not retried (the same request would get the same answer)."""
+    if isinstance(error, BadResumptionToken):
+        return _fail(run, _("Token ditolak berulang kali (badResumptionToken): %(e)s") % {"e": error})
+    if isinstance(error, SourceUnreachable):
+        return _fail(run, _("Sumber tidak dapat dihubungi: %(e)s") % {"e": _describe(error)})
+    if isinstance(error, RequestFailed):
+        return _fail(run, _("Permintaan gagal: %(e)s") % {"e": _describe(error)})
+    return _fail(run, _("Kesalahan protokol OAI-PMH: %(e)s") % {"e": error}, retry=False)
+
+
 def _fail(
     run: HarvestRun, message: str, *, problem: tuple[str, str, str] | None = None, retry: bool = True
 ) -> HarvestRun:
@@ -381,14 +393,8 @@ def _harvest_oai(*, source: HarvestSource, run: HarvestRun, max_pages: int | Non
                 % {"attempts": error.attempts, "reason": error.reason},
                 problem=("", f"{error.verb}: {error.reason}", token or _("(halaman pertama)")),
             )
-        except BadResumptionToken as error:
-            return _fail(run, _("Token ditolak berulang kali (badResumptionToken): %(e)s") % {"e": error})
-        except SourceUnreachable as error:
-            return _fail(run, _("Sumber tidak dapat dihubungi: %(e)s") % {"e": _describe(error)})
-        except RequestFailed as error:
-            return _fail(run, _("Permintaan gagal: %(e)s") % {"e": _describe(error)})
-        except (OaiError, OaiProtocolError) as error:
-            return _fail(run, _("Kesalahan protokol OAI-PMH: %(e)s") % {"e": error}, retry=False)
+        except (RequestFailed, OaiError, OaiProtocolError) as error:
+            return _fail_on_client_error(run, error)
         except Exception as error:
             _fail(run, f"{type(error).__name__}: {error}", retry=False)
             raise
@@ -456,12 +462,8 @@ def reconcile_source(
                     % {"verb": error.verb, "reason": error.reason},
                     problem=("", f"{error.verb}: {error.reason}", error.resumption_token or ""),
                 )
-            except BadResumptionToken as error:
-                return _fail(run, _("Token ditolak berulang kali (badResumptionToken): %(e)s") % {"e": error})
-            except RequestFailed as error:
-                return _fail(run, _("Permintaan gagal: %(e)s") % {"e": _describe(error)})
-            except (OaiError, OaiProtocolError) as error:
-                return _fail(run, _("Kesalahan protokol OAI-PMH: %(e)s") % {"e": error}, retry=False)
+            except (RequestFailed, OaiError, OaiProtocolError) as error:
+                return _fail_on_client_error(run, error)
             except Exception as error:
                 _fail(run, f"{type(error).__name__}: {error}", retry=False)
                 raise
