@@ -273,39 +273,29 @@ def _apply_answer(
     """Set option and/or note on the answer (not saved); append an audit row per change; say if changed."""
     if answer is None:
         answer = Answer(assessment=assessment, indicator_code=indicator_code)
-    changed = False
+    wanted = []
     if option is not _UNSET:
-        letter = _clean_option(indicator_code, option)
-        if letter != answer.option:
-            audits.append(
-                AuditEvent(
-                    library=assessment.library,
-                    assessment=assessment,
-                    actor=by,
-                    action=AuditAction.ANSWER,
-                    indicator_code=indicator_code,
-                    from_value=answer.option,
-                    to_value=letter,
-                )
-            )
-            answer.option = letter
-            changed = True
+        wanted.append(("option", AuditAction.ANSWER, _clean_option(indicator_code, option)))
     if note is not _UNSET:
-        text = (note or "").strip()[:NOTE_MAX_LENGTH]
-        if text != answer.note:
-            audits.append(
-                AuditEvent(
-                    library=assessment.library,
-                    assessment=assessment,
-                    actor=by,
-                    action=AuditAction.NOTE,
-                    indicator_code=indicator_code,
-                    from_value=answer.note,
-                    to_value=text,
-                )
+        wanted.append(("note", AuditAction.NOTE, (note or "").strip()[:NOTE_MAX_LENGTH]))
+    changed = False
+    for field, action, value in wanted:
+        current = getattr(answer, field)
+        if value == current:
+            continue
+        audits.append(
+            AuditEvent(
+                library=assessment.library,
+                assessment=assessment,
+                actor=by,
+                action=action,
+                indicator_code=indicator_code,
+                from_value=current,
+                to_value=value,
             )
-            answer.note = text
-            changed = True
+        )
+        setattr(answer, field, value)
+        changed = True
     if changed:
         answer.updated_by = by
     return answer, changed
