@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from time import perf_counter
@@ -197,15 +199,22 @@ _UNAVAILABLE = gettext_noop("Layanan pencarian sedang tidak tersedia; coba lagi 
 _REFUSED = gettext_noop("Pencarian ini tidak dapat diproses; sederhanakan kata kuncinya.")
 
 
-def _search(body: dict) -> dict:
+@contextmanager
+def _elasticsearch_errors() -> Iterator[None]:
+    """A refused request is the query's fault (400); anything else means the service is down (503)."""
     try:
-        return _client().search(index=union_alias(), body=body).body
+        yield
     except BadRequestError as error:
         logger.warning("search refused by Elasticsearch: %s", error)
         raise SearchError(_(_REFUSED)) from error
     except (ApiError, TransportError) as error:
         logger.error("search failed: %s", error)
         raise SearchUnavailable(_(_UNAVAILABLE)) from error
+
+
+def _search(body: dict) -> dict:
+    with _elasticsearch_errors():
+        return _client().search(index=union_alias(), body=body).body
 
 
 def _msearch(bodies: list[dict]) -> list[dict]:
@@ -213,14 +222,8 @@ def _msearch(bodies: list[dict]) -> list[dict]:
     searches: list[dict] = []
     for body in bodies:
         searches += [{}, body]
-    try:
+    with _elasticsearch_errors():
         responses = _client().msearch(index=union_alias(), searches=searches).body["responses"]
-    except BadRequestError as error:
-        logger.warning("search refused by Elasticsearch: %s", error)
-        raise SearchError(_(_REFUSED)) from error
-    except (ApiError, TransportError) as error:
-        logger.error("search failed: %s", error)
-        raise SearchUnavailable(_(_UNAVAILABLE)) from error
     for response in responses:
         if "error" in response:
             logger.warning("search refused by Elasticsearch: %s", response["error"])
