@@ -395,8 +395,26 @@ def serializer_error_message(serializer: serializers.Serializer) -> str:
     return "; ".join(_flatten(serializer.errors))
 
 
+def _blank_params(serializer: serializers.Serializer, data) -> dict[str, list[str]]:
+    """Parameters sent empty (``halaman=``) whose field does not allow blank. DRF reads query parameters
+    like an HTML form and treats such a value as absent, so the API would answer as if it had not been
+    sent; the OpenAPI schema says it must be a number or a choice, so the API refuses it."""
+    blank = {}
+    for name, field in serializer.fields.items():
+        if getattr(field, "allow_blank", False):
+            continue
+        values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+        if "" in values:
+            blank[name] = [_("Nilai tidak boleh kosong.")]
+    return blank
+
+
 def _validated(serializer_class, data) -> serializers.Serializer:
     serializer = serializer_class(data=data)
+    blank = _blank_params(serializer, data)
+    if blank:
+        name = next(iter(blank))
+        raise ValidationError({"detail": f"{name}: {blank[name][0]}", "errors": blank})
     if not serializer.is_valid():
         raise ValidationError({"detail": serializer_error_message(serializer), "errors": serializer.errors})
     return serializer

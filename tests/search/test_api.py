@@ -73,6 +73,9 @@ def test_search_next_token_fetches_the_following_page(client, catalogue):
         ({"setelah": "bukan-token"}, "setelah"),
         ({"setelah": "abc", "halaman": "2"}, "setelah"),
         ({"halaman": "600", "per_halaman": "20"}, "setelah"),
+        ({"halaman": ""}, "halaman"),
+        ({"urut": ""}, "urut"),
+        ({"tahun_dari": ""}, "tahun_dari"),
     ],
 )
 def test_bad_search_parameter_gives_400_with_a_message_naming_it(client, catalogue, params, field):
