@@ -34,9 +34,4 @@ RUN SIMPUL_SECRET_KEY=collectstatic-only SIMPUL_DEBUG=0 python manage.py compile
 USER simpul
 EXPOSE 8000
 
-CMD ["gunicorn", "portal.wsgi:application", \
-     "--bind", "0.0.0.0:8000", \
-     "--workers", "3", \
-     "--timeout", "60", \
-     "--access-logfile", "-", \
-     "--error-logfile", "-"]
+CMD ["gunicorn", "portal.wsgi:application", "-c", "python:portal.gunicorn_conf"]

@@ -18,9 +18,10 @@ What it does
    bodies the API sends for it (one to four: the collapsed page, the library counts, a suggestion, a
    fallback; a cursor page sends its batch and work-summary bodies; the page and its facets travel
    together in one ``_msearch``).
-3. Starts gunicorn on 127.0.0.1 (``--gunicorn-workers`` x ``--gunicorn-threads``, settings
-   ``portal.settings`` with DEBUG off) and measures, after an unmeasured warm-up pass on both sides, with
-   ``--concurrency`` clients (default 16):
+3. Starts gunicorn on 127.0.0.1 with the production settings (``portal/gunicorn_conf.py``: sync workers,
+   four per core; ``--gunicorn-workers``, ``--gunicorn-worker-class`` and ``--gunicorn-threads`` override
+   them for experiments; Django settings ``portal.settings`` with DEBUG off) and measures, after an
+   unmeasured warm-up pass on both sides, with ``--concurrency`` clients (default 16):
    (a) the API: ``GET /api/search?...`` per search;
    (b) Elasticsearch directly: the recorded requests of the same search POSTed one after the other to
        ``<alias>/_search`` or ``_msearch`` (a search's latency is the sum, as in the API).
@@ -389,21 +390,21 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_gunicorn(env: dict[str, str], workers: int, threads: int) -> tuple[subprocess.Popen, str]:
+def start_gunicorn(env: dict[str, str], overrides: list[str]) -> tuple[subprocess.Popen, str]:
+    """gunicorn with the production settings (portal/gunicorn_conf.py), bound to a free loopback port."""
     port = _free_port()
     command = [
-        sys.executable, "-m", "gunicorn", "portal.wsgi:application", "--bind", f"127.0.0.1:{port}",
-        "--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread",
-        "--backlog", "256", "--log-level", "warning",
+        sys.executable, "-m", "gunicorn", "portal.wsgi:application", "-c", "python:portal.gunicorn_conf",
+        "--bind", f"127.0.0.1:{port}", "--log-level", "warning", *overrides,
     ]  # fmt: skip
-    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    process = subprocess.Popen(command, cwd=ROOT, env={**env, "SIMPUL_WEB_ACCESS_LOG": ""})
     base_url = f"http://127.0.0.1:{port}"
     import urllib3
 
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
-            if urllib3.request("GET", f"{base_url}/api/search?q=", timeout=5).status == 200:
+            if urllib3.request("GET", f"{base_url}/api/search?q=", timeout=5, retries=False).status == 200:
                 return process, base_url
         except urllib3.exceptions.HTTPError:
             pass
@@ -438,8 +439,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--es-url", default=os.environ.get("SIMPUL_BENCH_ES_URL", "http://127.0.0.1:59201"))
     parser.add_argument("--prefix", default="simpulbench")
     parser.add_argument("--workers", type=int, default=max(1, (os.cpu_count() or 2)))
-    parser.add_argument("--gunicorn-workers", type=int, default=8)
-    parser.add_argument("--gunicorn-threads", type=int, default=2)
+    parser.add_argument("--gunicorn-workers", type=int, help="default: portal/gunicorn_conf.py's")
+    parser.add_argument("--gunicorn-threads", type=int, help="with --gunicorn-worker-class gthread")
+    parser.add_argument("--gunicorn-worker-class", choices=["gthread", "sync"])
     parser.add_argument("--reuse-index", action="store_true", help="keep an index of the same size")
     parser.add_argument("--no-merge", dest="merge", action="store_false")
     parser.add_argument("--build-only", action="store_true", help="build the index and stop")
@@ -492,7 +494,16 @@ def main(argv: list[str] | None = None) -> int:
     requests = sum(len(search.requests) for search in prepared)
     print(f"  {requests} requests to Elasticsearch ({requests / len(prepared):.2f} per search)")
 
-    process, base_url = start_gunicorn(env, args.gunicorn_workers, args.gunicorn_threads)
+    overrides = [
+        f"--{name}={value}"
+        for name, value in (
+            ("workers", args.gunicorn_workers),
+            ("threads", args.gunicorn_threads),
+            ("worker-class", args.gunicorn_worker_class),
+        )
+        if value is not None
+    ]
+    process, base_url = start_gunicorn(env, overrides)
     try:
         api, raw = _api_caller(base_url, args.concurrency), _raw_caller(args.es_url, alias, args.concurrency)
         print("warming up both sides (not measured) ...")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import orjson
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -70,6 +71,8 @@ PUBLIC_SCHEMA_URLCONF = "portal.urls_public"
 ROOT_URLCONF = "portal.urls_tenant"
 # The union portal answers on any host that is not a library's own domain.
 SHOW_PUBLIC_IF_NO_TENANT_FOUND = True
+# How long a process remembers which library a host name belongs to (tenants/hostname_cache.py).
+TENANT_CACHE_SECONDS = float(env("SIMPUL_TENANT_CACHE_SECONDS", "10"))
 # `migrate_schemas` runs tenant schemas in parallel by default (tenants.migration.get_executor).
 GET_EXECUTOR_FUNCTION = "tenants.migration.get_executor"
 TENANT_MULTIPROCESSING_MAX_PROCESSES = int(env("SIMPUL_MIGRATION_PROCESSES", str(os.cpu_count() or 2)))
@@ -78,7 +81,7 @@ TENANT_MULTIPROCESSING_CHUNKS = 16
 TENANT_TEMPLATE_SCHEMA = "simpul_template"
 
 MIDDLEWARE = [
-    "django_tenants.middleware.main.TenantMainMiddleware",
+    "tenants.middleware.TenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -186,6 +189,12 @@ MONEV_EVIDENCE_MAX_BYTES = int(env("SIMPUL_MONEV_EVIDENCE_MAX_BYTES", str(10 * 1
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": [
+        "drf_orjson_renderer.renderers.ORJSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    # DRF's own renderer writes the integer keys of list-item errors ({"jenis": {0: [...]}}) as strings.
+    "ORJSON_RENDERER_OPTIONS": (orjson.OPT_NON_STR_KEYS,),
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.BasicAuthentication",

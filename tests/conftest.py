@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
+from tenants import hostname_cache
 from tests.factories import LIBRARY_A, LIBRARY_B
 
 
@@ -36,6 +37,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _public_schema_after_each_test():
+    hostname_cache.forget_all()  # a library an earlier test created and rolled back must not be served
     yield
     if connection.connection is not None and getattr(connection, "schema_name", "public") != "public":
         connection.set_schema_to_public()

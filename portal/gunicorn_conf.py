@@ -1,0 +1,34 @@
+"""gunicorn settings of the web process: the Dockerfile, docker-compose.yml and bench/search.py all start
+gunicorn with ``-c python:portal.gunicorn_conf``.
+
+Sync workers: a sync worker takes a connection only when it is free, so requests spread evenly over the
+processes. A gthread worker keeps accepting (keep-alive) connections while its threads are busy and queues
+them; in ``bench/search.py`` (16 clients, 2 cores) that put the search API's p95 at 2-3x its median, against
+about 1.7x with sync workers. A search waits on Elasticsearch for about half its time, so there are more
+workers than cores: four per core unless SIMPUL_WEB_WORKERS says otherwise.
+"""
+
+import os
+
+bind = os.environ.get("SIMPUL_WEB_BIND", "0.0.0.0:8000")
+workers = int(os.environ.get("SIMPUL_WEB_WORKERS", 4 * (os.cpu_count() or 1)))
+worker_class = "sync"
+timeout = 60
+backlog = 256
+accesslog = os.environ.get("SIMPUL_WEB_ACCESS_LOG", "-") or None
+errorlog = "-"
+
+# A search allocates tens of thousands of short-lived objects (Elasticsearch's JSON, the hits). With
+# Python's default thresholds (700, 10, 10) the cyclic collector ran about once per request and took
+# 1.4 ms of a search's ~7.5 ms of Python time, mostly rescanning the objects Django made at start-up.
+# Freezing those (they live as long as the worker) and collecting the young generation less often cut
+# it to 0.2 ms (tests/portal/test_gunicorn_conf.py; figures from bench/search.py's query mix).
+GC_THRESHOLDS = (20_000, 50, 100)
+
+
+def post_worker_init(worker) -> None:
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)

@@ -1,0 +1,81 @@
+"""The web process's gunicorn settings (portal/gunicorn_conf.py), which the Dockerfile, docker-compose.yml
+and bench/search.py share: a real gunicorn started with them serves the portal."""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from portal import gunicorn_conf
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _get(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:  # /healthz answers 503 when a service is down: still served
+        return error.code, error.read()
+
+
+def test_gunicorn_serves_the_portal_with_these_settings():
+    port = _free_port()
+    env = {**os.environ, "SIMPUL_WEB_WORKERS": "2", "SIMPUL_WEB_ACCESS_LOG": ""}
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "portal.wsgi:application",
+        "-c",
+        "python:portal.gunicorn_conf",
+    ]
+    server = subprocess.Popen([*command, "--bind", f"127.0.0.1:{port}"], cwd=REPO, env=env)
+    try:
+        status, body = 0, b""
+        for _ in range(120):  # up to 60 s for the workers to import Django
+            try:
+                status, body = _get(f"http://127.0.0.1:{port}/healthz")
+                break
+            except (urllib.error.URLError, ConnectionError):
+                assert server.poll() is None, "gunicorn exited"
+                time.sleep(0.5)
+        assert status in (200, 503)
+        assert json.loads(body)["services"]["postgresql"]["up"] is True
+        workers = subprocess.run(
+            ["pgrep", "-P", str(server.pid)], capture_output=True, text=True
+        ).stdout.split()
+        assert len(workers) == 2
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_sync_workers_four_per_core_by_default(monkeypatch):
+    assert gunicorn_conf.worker_class == "sync"
+    assert gunicorn_conf.workers == int(os.environ.get("SIMPUL_WEB_WORKERS", 4 * (os.cpu_count() or 1)))
+
+
+def test_a_worker_freezes_its_start_up_objects_and_collects_less_often():
+    thresholds, frozen = gc.get_threshold(), gc.get_freeze_count()
+    try:
+        gunicorn_conf.post_worker_init(worker=None)
+        assert gc.get_threshold() == gunicorn_conf.GC_THRESHOLDS
+        assert gc.get_freeze_count() > frozen
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*thresholds)
