@@ -103,6 +103,17 @@ def setup_django() -> None:
     django.setup()
 
 
+def start_like_a_worker() -> None:
+    """What a Celery worker process has done before its first task: imported the task modules (and what
+    they import) at boot, and tuned the garbage collector (``worker_process_init``)."""
+    setup_django()
+    import harvest.tasks  # noqa: F401
+    import search.tasks  # noqa: F401
+    from portal.gc_tuning import tune_for_long_lived_process
+
+    tune_for_long_lived_process()
+
+
 # --- phases (each in a process of its own) ------------------------------------------------------------------
 
 
@@ -126,7 +137,7 @@ def phase_bare(url: str, metadata_prefix: str, flavour: str) -> dict:
 
 def phase_harvest(source_id: int) -> dict:
     """The pipeline's first half: harvest_source, exactly as the Celery task calls it (no page limit)."""
-    setup_django()
+    start_like_a_worker()
     from harvest.models import HarvestSource
     from harvest.services import harvest_source
 
@@ -149,7 +160,7 @@ def phase_harvest(source_id: int) -> dict:
 def phase_drain(library_code: str, stop_file: str) -> dict:
     """The pipeline's second half: the indexer (what the Celery drain task runs) in a loop, until the
     harvest has finished (stop file) and the outbox is empty."""
-    setup_django()
+    start_like_a_worker()
     from django_tenants.utils import schema_context
 
     from search.indexer import drain_outbox
@@ -218,7 +229,7 @@ def phase_bulk(path: str, index: str, streams: int) -> dict:
 
 def phase_naive(url: str, metadata_prefix: str, library_code: str, limit: int) -> dict:
     """(b) one request per page; per record one mapping, one upsert_record and one index call."""
-    setup_django()
+    start_like_a_worker()
     from django_tenants.utils import tenant_context
 
     from harvest.adapters import MalformedRecord, OaiClient, iter_slims_pages, map_oai_record, profile_for

@@ -5,7 +5,8 @@ Sync workers: a sync worker takes a connection only when it is free, so requests
 processes. A gthread worker keeps accepting (keep-alive) connections while its threads are busy and queues
 them; in ``bench/search.py`` (16 clients, 2 cores) that put the search API's p95 at 2-3x its median, against
 about 1.7x with sync workers. A search waits on Elasticsearch for about half its time, so there are more
-workers than cores: four per core unless SIMPUL_WEB_WORKERS says otherwise.
+workers than cores: four per core unless SIMPUL_WEB_WORKERS says otherwise. Each worker tunes its garbage
+collector once Django is loaded (portal/gc_tuning.py).
 """
 
 import os
@@ -18,17 +19,8 @@ backlog = 256
 accesslog = os.environ.get("SIMPUL_WEB_ACCESS_LOG", "-") or None
 errorlog = "-"
 
-# A search allocates tens of thousands of short-lived objects (Elasticsearch's JSON, the hits). With
-# Python's default thresholds (700, 10, 10) the cyclic collector ran about once per request and took
-# 1.4 ms of a search's ~7.5 ms of Python time, mostly rescanning the objects Django made at start-up.
-# Freezing those (they live as long as the worker) and collecting the young generation less often cut
-# it to 0.2 ms (tests/portal/test_gunicorn_conf.py; figures from bench/search.py's query mix).
-GC_THRESHOLDS = (20_000, 50, 100)
-
 
 def post_worker_init(worker) -> None:
-    import gc
+    from portal.gc_tuning import tune_for_long_lived_process
 
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(*GC_THRESHOLDS)
+    tune_for_long_lived_process()

@@ -23,7 +23,6 @@ record at different moments could otherwise write an older state after a newer o
 
 from __future__ import annotations
 
-import json
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -31,6 +30,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from functools import cache
 
+import orjson
 from django.db import connection, transaction
 from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -243,14 +243,14 @@ def item_error(item: dict) -> str:
 _BULK_FILTER_PATH = ["errors", "items.*._id", "items.*.error"]
 
 
-def _dumps(value: object) -> str:
-    # As the client's own NDJSON serializer writes a line.
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+def _dumps(value: object) -> bytes:
+    # One NDJSON line, as the client's own orjson serializer writes it.
+    return orjson.dumps(value)
 
 
-def _send_bulk(client: Elasticsearch, lines: list[str], *, require_alias: bool) -> dict[str, str]:
+def _send_bulk(client: Elasticsearch, lines: list[bytes], *, require_alias: bool) -> dict[str, str]:
     """Send pre-serialized NDJSON ``lines`` as one bulk request; return ``{document id: error}``."""
-    body = ("\n".join(lines) + "\n").encode()
+    body = b"\n".join(lines) + b"\n"
     response = client.bulk(
         operations=body, refresh=False, require_alias=require_alias, filter_path=_BULK_FILTER_PATH
     )
@@ -264,7 +264,7 @@ def _send_bulk(client: Elasticsearch, lines: list[str], *, require_alias: bool) 
     return failures
 
 
-def _action_line(op_type: str, index: str, doc_id: str) -> str:
+def _action_line(op_type: str, index: str, doc_id: str) -> bytes:
     return _dumps({op_type: {"_index": index, "_id": doc_id}})
 
 
@@ -275,7 +275,7 @@ def bulk_request(
 
     ``operations`` are ``{"_op_type": "index"|"delete", "_id": ..., **source}`` dicts. Raises
     ``ApiError`` / ``TransportError`` when the request as a whole fails."""
-    lines: list[str] = []
+    lines: list[bytes] = []
     for operation in operations:
         source = dict(operation)
         op_type = source.pop("_op_type")
@@ -328,7 +328,7 @@ def _drain_batch(
     memo = TextMemo()
     record_by_doc_id: dict[str, int] = {}
     operations: list[tuple[str, str]] = []  # (op type, document id), in request order
-    lines: list[str] = []
+    lines: list[bytes] = []
     for record_id in rows_by_record:
         doc_id = document_id(holding.code, record_id)
         record_by_doc_id[doc_id] = record_id

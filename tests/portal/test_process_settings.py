@@ -1,5 +1,6 @@
-"""The web process's gunicorn settings (portal/gunicorn_conf.py), which the Dockerfile, docker-compose.yml
-and bench/search.py share: a real gunicorn started with them serves the portal."""
+"""How the long-lived processes start: a real gunicorn with the web settings (portal/gunicorn_conf.py, shared
+by the Dockerfile, docker-compose.yml and bench/search.py) serves the portal, and web and Celery worker
+processes tune their garbage collector (portal/gc_tuning.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from portal import gunicorn_conf
+from portal import gc_tuning, gunicorn_conf
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -74,7 +75,22 @@ def test_a_worker_freezes_its_start_up_objects_and_collects_less_often():
     thresholds, frozen = gc.get_threshold(), gc.get_freeze_count()
     try:
         gunicorn_conf.post_worker_init(worker=None)
-        assert gc.get_threshold() == gunicorn_conf.GC_THRESHOLDS
+        assert gc.get_threshold() == gc_tuning.THRESHOLDS
+        assert gc.get_freeze_count() > frozen
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*thresholds)
+
+
+def test_a_celery_worker_process_tunes_its_collector_when_it_starts():
+    from celery.signals import worker_process_init
+
+    import portal.celery  # noqa: F401  (connects the signal)
+
+    thresholds, frozen = gc.get_threshold(), gc.get_freeze_count()
+    try:
+        worker_process_init.send(sender=None)
+        assert gc.get_threshold() == gc_tuning.THRESHOLDS
         assert gc.get_freeze_count() > frozen
     finally:
         gc.unfreeze()
