@@ -28,6 +28,7 @@ own Redis databases. ``--keep`` keeps the database and indexes.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -37,6 +38,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -85,6 +87,48 @@ def peak_rss_mb() -> float:
 def cpu_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
+
+
+def _listening_pid(port: int) -> int | None:
+    """The process listening on 127.0.0.1:``port`` (from /proc/net/tcp and the processes' sockets)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError), open(table) as rows:
+            for row in list(rows)[1:]:
+                fields = row.split()
+                if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:  # 0A = LISTEN
+                    inodes.add(f"socket:[{fields[9]}]")
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        with contextlib.suppress(OSError):
+            for fd in os.listdir(f"/proc/{pid}/fd"):
+                if os.readlink(f"/proc/{pid}/fd/{fd}") in inodes:
+                    return int(pid)
+    return None
+
+
+def _process_cpu(pid: int) -> tuple[float, int]:
+    """(own CPU seconds + that of its reaped children, parent pid) of a process, from /proc/<pid>/stat."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK"), int(fields[1])
+
+
+def service_cpu(pg_port: int, es_port: int, server_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by PostgreSQL (the postmaster and its live and reaped backends),
+    Elasticsearch and the loopback OAI server; 0 for one not found."""
+    figures = {"postgresql": 0.0, "elasticsearch": 0.0, "server": 0.0}
+    postmaster = _listening_pid(pg_port)
+    elasticsearch = _listening_pid(es_port)
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        with contextlib.suppress(OSError):
+            seconds, parent = _process_cpu(int(pid))
+            if int(pid) == postmaster or parent == postmaster:
+                figures["postgresql"] += seconds
+            elif int(pid) == elasticsearch:
+                figures["elasticsearch"] += seconds
+            elif int(pid) == server_pid:
+                figures["server"] += seconds
+    return figures
 
 
 def machine_busy() -> tuple[float, float]:
@@ -389,6 +433,8 @@ def indexed_count(library_code: str) -> int:
 
 
 def measure(size: int, options) -> dict:
+    from django.conf import settings
+
     from harvest.services import register_source
     from tenants.services import create_library
 
@@ -404,12 +450,16 @@ def measure(size: int, options) -> dict:
         library = create_library(code=f"bench-{size}", name=f"Perpustakaan Bench {size}", kind="bdk")
         source = register_source(library=library, base_url=url, metadata_format=metadata_format)
         stop_file = Path(tempfile.mkdtemp()) / "harvest-done"
+        pg_port = int(settings.DATABASES["default"]["PORT"])
+        ports = (pg_port, urlsplit(settings.ELASTICSEARCH_URL).port or 9200)
+        services_before = service_cpu(*ports, server.pid)
         busy_before, total_before = machine_busy()
         drainer = start_phase("drain", library_code=library.code, stop_file=str(stop_file))
         harvest = run_phase("harvest", source_id=source.pk)
         stop_file.touch()
         drain = finish_phase(drainer)
         busy_after, total_after = machine_busy()
+        services_after = service_cpu(*ports, server.pid)
         end_to_end = drain["finished_at"] - harvest["started_at"]
         in_index = indexed_count(library.code)
         if in_index != harvest["records"]:
@@ -459,6 +509,10 @@ def measure(size: int, options) -> dict:
         "indexer_cpu_ms": drain["cpu"] * 1000 / harvest["records"],
         "bare_cpu_ms": bare["cpu"] * 1000 / bare["records"],
         "machine_busy": (busy_after - busy_before) / (total_after - total_before),
+        **{
+            f"{name}_cpu_ms": (services_after[name] - services_before[name]) * 1000 / harvest["records"]
+            for name in services_before
+        },
         "indexer_rss_mb": drain["rss_mb"],
         "bare_rss_mb": bare["rss_mb"],
     }
@@ -493,9 +547,10 @@ def report(results: list[dict], flavour: str) -> None:
     for r in results:
         print(
             f"CPU per record at {r['records']:,}: harvester {r['harvester_cpu_ms']:.2f} ms, indexer "
-            f"{r['indexer_cpu_ms']:.2f} ms (bare fetch+parse {r['bare_cpu_ms']:.2f} ms); the machine was "
-            f"{r['machine_busy']:.0%} busy ({os.cpu_count()} CPUs) during the pipeline — PostgreSQL, "
-            "Elasticsearch, the server and any other load included"
+            f"{r['indexer_cpu_ms']:.2f} ms, PostgreSQL {r['postgresql_cpu_ms']:.2f} ms, Elasticsearch "
+            f"{r['elasticsearch_cpu_ms']:.2f} ms, OAI server {r['server_cpu_ms']:.2f} ms (bare fetch+parse "
+            f"{r['bare_cpu_ms']:.2f} ms); the machine was {r['machine_busy']:.0%} busy "
+            f"({os.cpu_count()} CPUs) during the pipeline"
         )
     print(json.dumps(results, indent=1))
 
