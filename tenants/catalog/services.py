@@ -15,6 +15,7 @@ from functools import partial
 from django.db import connection, transaction
 from django.utils import timezone
 
+from tenants.catalog import planner_statistics
 from tenants.catalog.models import (
     Author,
     IndexOutbox,
@@ -200,17 +201,20 @@ def _reserve_ids(cursor, model, count: int) -> list[int]:
     return [row[0] for row in cursor.fetchall()]
 
 
-def _copy_rows(cursor, model, field_names: tuple[str, ...], rows: Iterable[tuple]) -> None:
+def _copy_rows(cursor, model, field_names: tuple[str, ...], rows: Iterable[tuple]) -> int:
     """Insert ``rows`` (values in the order of ``field_names``) into ``model``'s table with COPY; the
-    model's other columns get their defaults."""
+    model's other columns get their defaults. Returns how many rows were written."""
     quote = connection.ops.quote_name
     other_columns, other_values = _column_defaults(model, field_names)
     columns = [model._meta.get_field(name).column for name in field_names] + other_columns
     tail = tuple(other_values)
     statement = f"COPY {_quoted_table(model)} ({', '.join(quote(column) for column in columns)}) FROM STDIN"
+    written = 0
     with cursor.copy(statement) as copy:
         for row in rows:
             copy.write_row(row + tail if tail else row)
+            written += 1
+    return written
 
 
 def _names_to_ids(cursor, model, names: set[str]) -> dict[str, int]:
@@ -320,7 +324,8 @@ def _write_batch(
     )
     reserved = _reserve_ids(cursor, Record, len(new))
     record_ids: dict[str, int] = dict(zip((n.source_key for n in new), reserved, strict=True))
-    _copy_rows(
+    rows_written: dict = {Publisher: len(publisher_ids)}
+    rows_written[Record] = _copy_rows(
         cursor,
         Record,
         ("id", "source_key", *RECORD_FIELDS, "publisher", "content_hash", "created_at", "updated_at"),
@@ -361,7 +366,8 @@ def _write_batch(
     if changed_ids:
         for model in (RecordAuthor, subject_link):
             cursor.execute(f"DELETE FROM {_quoted_table(model)} WHERE record_id = ANY(%s)", [changed_ids])
-    _copy_rows(
+    rows_written[Author], rows_written[Subject] = len(author_ids), len(subject_ids)
+    rows_written[RecordAuthor] = _copy_rows(
         cursor,
         RecordAuthor,
         ("record", "author", "level", "position"),
@@ -371,7 +377,7 @@ def _write_batch(
             for position, name in _clean_names(n.authors)
         ),
     )
-    _copy_rows(
+    rows_written[subject_link] = _copy_rows(
         cursor,
         subject_link,
         ("record", "subject"),
@@ -412,7 +418,7 @@ def _write_batch(
             ["record", "call_number", "collection_type", "location", "status"],
             batch_size=500,
         )
-    _copy_rows(
+    rows_written[Item] = _copy_rows(
         cursor,
         Item,
         ("item_code", "record", "call_number", "collection_type", "location", "status", "created_at"),
@@ -440,11 +446,14 @@ def _write_batch(
 
     # The outbox: a row per written record and per record a copy moved away from (as enqueue_index_changes).
     announced = [*(record_ids[n.source_key] for n in written), *sorted(availability_changed)]
-    _copy_rows(
+    rows_written[IndexOutbox] = _copy_rows(
         cursor,
         IndexOutbox,
         ("record_id", "operation", "created_at", "attempts", "last_error"),
         ((record_id, IndexOutbox.Operation.UPSERT.value, now, 0, "") for record_id in announced),
+    )
+    planner_statistics.analyze_tables_never_analyzed(
+        cursor, [model for model, count in rows_written.items() if count], rows_written
     )
     transaction.on_commit(partial(_request_index_drain, connection.schema_name), robust=True)
 
