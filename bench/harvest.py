@@ -19,6 +19,9 @@ Run (services from ``scripts/services start``; about 3 minutes for the default s
     .venv/bin/python bench/harvest.py                         # 10,000 and 100,000 records, SLiMS oai.php
     .venv/bin/python bench/harvest.py --sizes 10000 100000 1000000 --flavour repo-marcxml
 
+Besides records/s it prints the CPU time per record of every process the pipeline keeps busy: the
+harvester, the indexer, PostgreSQL (postmaster and backends), Elasticsearch and the OAI server.
+
 Each measurement runs in a process of its own and reports its own peak RSS (``VmHWM``); the server
 runs in its own process too (``python -m tests.harvest.oai_server``). Own database
 (``simpul_bench_harvest``, created and dropped), own Elasticsearch prefix (``simpulbench-harvest``),
