@@ -75,7 +75,7 @@ def test_gunicorn_serves_the_portal_with_these_settings():
         server.wait(timeout=30)
 
 
-def test_sync_workers_four_per_core_by_default(monkeypatch):
+def test_sync_workers_four_per_core_by_default():
     assert gunicorn_conf.worker_class == "sync"
     assert gunicorn_conf.workers == int(os.environ.get("SIMPUL_WEB_WORKERS", 4 * (os.cpu_count() or 1)))
 
