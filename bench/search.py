@@ -51,7 +51,6 @@ import hashlib
 import json
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -384,15 +383,11 @@ def _raw_caller(es_url: str, alias: str, concurrency: int):
     return call
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def start_gunicorn(env: dict[str, str], overrides: list[str]) -> tuple[subprocess.Popen, str]:
     """gunicorn with the production settings (portal/gunicorn_conf.py), bound to a free loopback port."""
-    port = _free_port()
+    from tests.ports import free_port
+
+    port = free_port()
     command = [
         sys.executable, "-m", "gunicorn", "portal.wsgi:application", "-c", "python:portal.gunicorn_conf",
         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", *overrides,

@@ -11,14 +11,13 @@ libraries) and the data it reads is committed on a connection of its own (``comm
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 
 from tests.celery_worker import running_worker
 from tests.e2e.support import committed, live_server_thread, screenshot, settle_width, wider_than_the_screen
 from tests.harvest.builders import build_records
 from tests.harvest.oai_server import Catalogue, Faults, OaiTestServer
+from tests.ports import free_port
 from tests.search.union_index import unique_prefix
 
 PASSWORD = "rahasia-uji-123"
@@ -69,12 +68,6 @@ def site(settings, oai_server, monkeypatch):
         committed(lambda: _remove_world(library))
 
 
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def test_operator_registers_harvests_watches_progress_and_reconciles(site, browser, oai_server):
     base, library = site["base"], site["library"]
     page = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -86,7 +79,7 @@ def test_operator_registers_harvests_watches_progress_and_reconciles(site, brows
 
     # A wrong address: the form says why.
     page.select_option("select[name=library]", label=library.name)
-    page.fill("input[name=base_url]", f"http://127.0.0.1:{_closed_port()}/slims/oai2.php")
+    page.fill("input[name=base_url]", f"http://127.0.0.1:{free_port()}/slims/oai2.php")
     page.get_by_role("button", name="Periksa dan daftarkan").click()
     page.wait_for_load_state()
     assert "tidak dapat dihubungi" in page.locator(".form-error").inner_text()

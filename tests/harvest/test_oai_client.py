@@ -1,6 +1,5 @@
 """The OAI-PMH client (harvest/adapters/oai_client.py) against the real loopback server."""
 
-import socket
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -19,6 +18,7 @@ from harvest.adapters.oai_client import (
 )
 from tests.harvest.builders import build_records
 from tests.harvest.oai_server import Catalogue, Faults, OaiTestServer
+from tests.ports import free_port
 
 RECORDS = 250  # three pages of 100
 
@@ -339,9 +339,7 @@ def test_list_identifiers_gives_headers_without_metadata(server):
 
 
 def test_unreachable_endpoint_raises_source_unreachable():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]  # nothing listens here once the socket closes
+    port = free_port()  # nothing listens there
 
     client = make_client(f"http://127.0.0.1:{port}/oai", retry=fast_policy(max_retries=1))
     with pytest.raises(SourceUnreachable):

@@ -4,8 +4,6 @@ register_source's messages; the JSON the page polls."""
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 from django.utils import timezone
 
@@ -13,6 +11,7 @@ from harvest.models import HarvestProblem, HarvestRun, HarvestSource
 from tests.factories import make_user
 from tests.harvest.builders import build_records
 from tests.harvest.oai_server import Catalogue, OaiTestServer
+from tests.ports import free_port
 
 PAGE = "/operator/harvest/"
 
@@ -110,9 +109,7 @@ def test_buttons_are_post_only(client, operator, source_with_run):
 
 
 def test_register_form_shows_why_an_endpoint_was_refused(client, operator, library_a):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     client.force_login(operator)
 
     response = client.post(

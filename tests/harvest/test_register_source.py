@@ -4,7 +4,6 @@ wrong, the SLiMS endpoints recognized, and a beat schedule per source that follo
 from __future__ import annotations
 
 import json
-import socket
 
 import pytest
 from django_celery_beat.models import PeriodicTask
@@ -14,6 +13,7 @@ from harvest.schedules import HARVEST_TASK, RECONCILE_TASK
 from harvest.services import SourceRegistrationError, register_source, set_source_enabled
 from tests.harvest.builders import build_records
 from tests.harvest.oai_server import Catalogue, OaiTestServer
+from tests.ports import free_port
 
 
 @pytest.fixture(scope="module")
@@ -45,12 +45,6 @@ def test_endpoint_is_recognized_and_its_granularity_and_prefix_kept(
     assert source.name and source.kind == HarvestSource.Kind.OAI_PMH
 
 
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def refused(library, **arguments) -> str:
     with pytest.raises(SourceRegistrationError) as caught:
         register_source(library=library, **arguments)
@@ -59,7 +53,7 @@ def refused(library, **arguments) -> str:
 
 
 def test_unreachable_endpoint_is_refused_with_a_clear_message(library_a):
-    message = refused(library_a, base_url=f"http://127.0.0.1:{closed_port()}/slims/oai.php")
+    message = refused(library_a, base_url=f"http://127.0.0.1:{free_port()}/slims/oai.php")
 
     assert "tidak dapat dihubungi" in message
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import gc
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -19,14 +18,9 @@ import pytest
 from django.db import connection
 
 from portal import gc_tuning, gunicorn_conf
+from tests.ports import free_port
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _get(url: str) -> tuple[int, bytes]:
@@ -39,7 +33,7 @@ def _get(url: str) -> tuple[int, bytes]:
 
 @pytest.mark.django_db
 def test_gunicorn_serves_the_portal_with_these_settings():
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "SIMPUL_PG_DB": connection.settings_dict["NAME"],  # the test database, as the Celery test worker

@@ -1,7 +1,6 @@
 """A real worker over real Redis; /healthz with every service up, then with one really stopped."""
 
 import shutil
-import socket
 import subprocess
 import time
 
@@ -15,6 +14,7 @@ from tenants.models import Library
 from tenants.tasks import update_collection_counts
 from tests.celery_worker import running_worker
 from tests.factories import LIBRARY_A, LIBRARY_B, make_normalized_record
+from tests.ports import free_port
 
 
 @pytest.fixture(scope="module")
@@ -62,12 +62,6 @@ def test_healthz_is_200_when_every_service_is_up(worker, client, db):
     assert body["down"] == []
     assert set(body["services"]) == {"postgresql", "redis", "elasticsearch", "celery"}
     assert "uji-kesehatan@" in body["services"]["celery"]["detail"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.mark.skipif(
