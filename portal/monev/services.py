@@ -460,23 +460,27 @@ def _require_complete(assessment: Assessment) -> None:
         )
 
 
-def _mark_submitted(assessment: Assessment, *, by, action: str, from_status: str) -> Assessment:
+# The status each workflow step moves to, and the prefix of the fields that say who did it and when.
+_STEP_STAMPS = {Status.SUBMITTED: "submitted", Status.RETURNED: "returned", Status.VERIFIED: "verified"}
+
+
+def _move(assessment: Assessment, to_status: str, *, by, action: str, detail: dict) -> Assessment:
+    """One workflow step: the new status with who and when, saved, and audited from the status it had."""
+    from_status = assessment.status
+    stamp = _STEP_STAMPS[to_status]
+    assessment.status = to_status
+    setattr(assessment, f"{stamp}_by", by)
+    setattr(assessment, f"{stamp}_at", timezone.now())
+    assessment.save()
+    _audit(assessment, actor=by, action=action, from_value=from_status, to_value=to_status, detail=detail)
+    return assessment
+
+
+def _mark_submitted(assessment: Assessment, *, by, action: str) -> Assessment:
     """The shared end of submitting and resubmitting: complete answers, fresh score, audited."""
     _require_complete(assessment)
     refresh_score(assessment)
-    assessment.status = Status.SUBMITTED
-    assessment.submitted_by = by
-    assessment.submitted_at = timezone.now()
-    assessment.save()
-    _audit(
-        assessment,
-        actor=by,
-        action=action,
-        from_value=from_status,
-        to_value=Status.SUBMITTED,
-        detail={"total": str(assessment.total)},
-    )
-    return assessment
+    return _move(assessment, Status.SUBMITTED, by=by, action=action, detail={"total": str(assessment.total)})
 
 
 @transaction.atomic
@@ -487,7 +491,7 @@ def submit_assessment(*, assessment: Assessment, by) -> Assessment:
         if assessment.status == Status.RETURNED:
             raise WorkflowError(_("Penilaian yang dikembalikan diajukan ulang, bukan diajukan."))
         raise WorkflowError(_("Hanya draf yang dapat diajukan."))
-    return _mark_submitted(assessment, by=by, action=AuditAction.SUBMIT, from_status=Status.DRAFT)
+    return _mark_submitted(assessment, by=by, action=AuditAction.SUBMIT)
 
 
 @transaction.atomic
@@ -514,19 +518,13 @@ def return_assessment(*, assessment: Assessment, by, comments: Mapping[str, str]
         )
         for code, text in cleaned.items()
     )
-    assessment.status = Status.RETURNED
-    assessment.returned_by = by
-    assessment.returned_at = timezone.now()
-    assessment.save()
-    _audit(
+    return _move(
         assessment,
-        actor=by,
+        Status.RETURNED,
+        by=by,
         action=AuditAction.RETURN,
-        from_value=Status.SUBMITTED,
-        to_value=Status.RETURNED,
         detail={"round": assessment.review_round, "indicators": sorted(cleaned)},
     )
-    return assessment
 
 
 @transaction.atomic
@@ -535,7 +533,7 @@ def resubmit_assessment(*, assessment: Assessment, by) -> Assessment:
     _require_manager(by, assessment)
     if assessment.status != Status.RETURNED:
         raise WorkflowError(_("Hanya penilaian yang dikembalikan yang dapat diajukan ulang."))
-    return _mark_submitted(assessment, by=by, action=AuditAction.RESUBMIT, from_status=Status.RETURNED)
+    return _mark_submitted(assessment, by=by, action=AuditAction.RESUBMIT)
 
 
 @transaction.atomic
@@ -546,19 +544,13 @@ def verify_assessment(*, assessment: Assessment, by) -> Assessment:
     if assessment.status != Status.SUBMITTED:
         raise WorkflowError(_("Hanya penilaian yang sedang diajukan yang dapat diverifikasi."))
     refresh_score(assessment)
-    assessment.status = Status.VERIFIED
-    assessment.verified_by = by
-    assessment.verified_at = timezone.now()
-    assessment.save()
-    _audit(
+    return _move(
         assessment,
-        actor=by,
+        Status.VERIFIED,
+        by=by,
         action=AuditAction.VERIFY,
-        from_value=Status.SUBMITTED,
-        to_value=Status.VERIFIED,
         detail={"total": str(assessment.total), "grade": assessment.grade},
     )
-    return assessment
 
 
 @transaction.atomic
