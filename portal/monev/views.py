@@ -56,6 +56,17 @@ def _own_assessment(request: HttpRequest, pk: int) -> Assessment:
     )
 
 
+def _managed_assessment(request: HttpRequest, pk: int) -> Assessment:
+    """``_own_assessment`` that the user also manages (a librarian of the library; 403 otherwise)."""
+    assessment = _managed_assessment(request, pk)
+    return assessment
+
+
+def _indicator_url(pk: int, code: str) -> str:
+    """The assessment form scrolled to one indicator."""
+    return reverse("monev:assessment", args=[pk]) + f"#ind-{code}"
+
+
 def _int(value, default: int | None = None) -> int | None:
     try:
         return int(value)
@@ -147,10 +158,9 @@ def assessment_form(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def save_answer(request: HttpRequest, pk: int) -> HttpResponse:
     """The form without JavaScript: one indicator's option and note."""
-    assessment = _own_assessment(request, pk)
-    require(can_manage_library(request.user, assessment.library))
+    assessment = _managed_assessment(request, pk)
     code = request.POST.get("indikator", "")
-    target = reverse("monev:assessment", args=[pk]) + f"#ind-{code}"
+    target = _indicator_url(pk, code)
     try:
         services.save_answer(
             assessment=assessment,
@@ -168,10 +178,9 @@ def save_answer(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def attach_evidence(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = _own_assessment(request, pk)
-    require(can_manage_library(request.user, assessment.library))
+    assessment = _managed_assessment(request, pk)
     code = request.POST.get("indikator", "")
-    target = reverse("monev:assessment", args=[pk]) + f"#ind-{code}"
+    target = _indicator_url(pk, code)
     try:
         services.attach_evidence(
             assessment=assessment,
@@ -189,12 +198,11 @@ def attach_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def remove_evidence(request: HttpRequest, pk: int, public_id) -> HttpResponse:
-    assessment = _own_assessment(request, pk)
-    require(can_manage_library(request.user, assessment.library))
+    assessment = _managed_assessment(request, pk)
     evidence = selectors.evidence_by_public_id(public_id)
     if evidence is None or evidence.answer.assessment_id != assessment.pk:
         raise Http404
-    target = reverse("monev:assessment", args=[pk]) + f"#ind-{evidence.answer.indicator_code}"
+    target = _indicator_url(pk, evidence.answer.indicator_code)
     try:
         services.remove_evidence(evidence=evidence, by=request.user)
     except MonevError as error:
@@ -205,8 +213,7 @@ def remove_evidence(request: HttpRequest, pk: int, public_id) -> HttpResponse:
 @login_required
 @require_POST
 def submit_assessment(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = _own_assessment(request, pk)
-    require(can_manage_library(request.user, assessment.library))
+    assessment = _managed_assessment(request, pk)
     target = reverse("monev:assessment", args=[pk])
     try:
         if assessment.status == Status.RETURNED:
