@@ -74,27 +74,26 @@ def test_sync_workers_four_per_core_by_default():
     assert gunicorn_conf.workers == int(os.environ.get("SIMPUL_WEB_WORKERS", 4 * (os.cpu_count() or 1)))
 
 
-def test_a_worker_freezes_its_start_up_objects_and_collects_less_often():
+@pytest.fixture
+def frozen_before():
+    """How many objects were frozen before the test; the collector is put back as it was afterwards."""
     thresholds, frozen = gc.get_threshold(), gc.get_freeze_count()
-    try:
-        gunicorn_conf.post_worker_init(worker=None)
-        assert gc.get_threshold() == gc_tuning.THRESHOLDS
-        assert gc.get_freeze_count() > frozen
-    finally:
-        gc.unfreeze()
-        gc.set_threshold(*thresholds)
+    yield frozen
+    gc.unfreeze()
+    gc.set_threshold(*thresholds)
 
 
-def test_a_celery_worker_process_tunes_its_collector_when_it_starts():
+def test_a_worker_freezes_its_start_up_objects_and_collects_less_often(frozen_before):
+    gunicorn_conf.post_worker_init(worker=None)
+    assert gc.get_threshold() == gc_tuning.THRESHOLDS
+    assert gc.get_freeze_count() > frozen_before
+
+
+def test_a_celery_worker_process_tunes_its_collector_when_it_starts(frozen_before):
     from celery.signals import worker_process_init
 
     import portal.celery  # noqa: F401  (connects the signal)
 
-    thresholds, frozen = gc.get_threshold(), gc.get_freeze_count()
-    try:
-        worker_process_init.send(sender=None)
-        assert gc.get_threshold() == gc_tuning.THRESHOLDS
-        assert gc.get_freeze_count() > frozen
-    finally:
-        gc.unfreeze()
-        gc.set_threshold(*thresholds)
+    worker_process_init.send(sender=None)
+    assert gc.get_threshold() == gc_tuning.THRESHOLDS
+    assert gc.get_freeze_count() > frozen_before
