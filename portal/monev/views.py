@@ -58,7 +58,8 @@ def _own_assessment(request: HttpRequest, pk: int) -> Assessment:
 
 def _managed_assessment(request: HttpRequest, pk: int) -> Assessment:
     """``_own_assessment`` that the user also manages (a librarian of the library; 403 otherwise)."""
-    assessment = _managed_assessment(request, pk)
+    assessment = _own_assessment(request, pk)
+    require(can_manage_library(request.user, assessment.library))
     return assessment
 
 

@@ -4,6 +4,7 @@ library A's pages, API and evidence file, on A's host and on the public portal."
 import pytest
 
 from portal.monev import services
+from portal.monev.models import Answer, Evidence
 from tests.factories import LIBRARY_A, host_of, make_user
 from tests.monev import builders
 
@@ -125,3 +126,42 @@ def test_supervisor_sees_the_form_read_only_on_the_library_host(client, world):
 
     assert "<fieldset disabled>" in page
     assert "Ajukan ke pembina" not in page
+
+
+# The form posts of the page without JavaScript: saved (a redirect to the indicator) or refused.
+FORM_POSTS = {
+    "answer": ("/monev/{a}/jawaban/", {"indikator": "1.2", "opsi": "b", "catatan": "rapat bulanan"}),
+    "evidence link": ("/monev/{a}/bukti/", {"indikator": "1.2", "tautan": "https://example.org/notulen"}),
+}
+SAVED, LOGIN = "saved", "login"
+FORM_EXPECTED = dict(zip(ACTORS, (LOGIN, SAVED, FORBIDDEN, FORBIDDEN, SAVED), strict=True))
+
+
+def _stored(form: str, assessment_id: int) -> bool:
+    if form == "answer":
+        return Answer.objects.filter(assessment_id=assessment_id, indicator_code="1.2", option="b").exists()
+    return Evidence.objects.filter(
+        answer__assessment_id=assessment_id, answer__indicator_code="1.2", url="https://example.org/notulen"
+    ).exists()
+
+
+@pytest.mark.parametrize("form", FORM_POSTS)
+@pytest.mark.parametrize("actor", ACTORS)
+def test_form_posts_save_for_the_library_s_managers_only(client, world, actor, form):
+    users, ids = world
+    if users[actor] is not None:
+        client.force_login(users[actor])
+    template, data = FORM_POSTS[form]
+
+    response = client.post(template.format(**ids), data, HTTP_HOST=HOST_A)
+
+    expected = FORM_EXPECTED[actor]
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert "/akun/masuk/" in response["Location"]
+    elif expected == SAVED:
+        assert response.status_code == 302
+        assert response["Location"].endswith(f"/monev/{ids['a']}/#ind-1.2")
+    else:
+        assert response.status_code == expected
+    assert _stored(form, ids["a"]) is (expected == SAVED)
