@@ -447,6 +447,9 @@ def _first_mods(root):
     return None
 
 
+MAX_BLIND_PAGES = 3  # failed pages in a row whose ids could not be listed either: then the endpoint is gone
+
+
 def iter_slims_pages(
     client: OaiClient,
     profile: EndpointProfile,
@@ -457,6 +460,7 @@ def iter_slims_pages(
     resume_token: str | None = None,
     use_mods: bool = True,
     max_recovered_pages: int | None = None,
+    max_blind_pages: int = MAX_BLIND_PAGES,
 ) -> Iterator[Page]:
     """The pages of a ListRecords harvest, with ``oai.php``'s failing pages rebuilt record by record.
 
@@ -465,10 +469,16 @@ def iter_slims_pages(
     For ``oai.php`` a :class:`PageFailed` is replaced by :func:`recover_failed_page`'s page (its
     ``recovery`` says what happened) and the walk continues with the next offset. Checkpoint with
     ``page.resumption_token`` after each committed page, as with any page.
+
+    A failed page whose ids cannot be listed either is a *blind* page: it is yielded (the run records it;
+    reconciliation fetches its records later) and the walk goes on at the next offset — but after
+    ``max_blind_pages`` blind pages in a row the endpoint is taken for gone (moved, down, answering 404
+    to everything) and that page's :class:`PageFailed` is raised: blind offsets never end by themselves.
     """
     dates = profile.list_params(from_=from_, until=until)
     token = resume_token
     recovered_pages = 0
+    blind_in_a_row = 0
     page_size = profile.page_size
     while True:
         try:
@@ -501,6 +511,9 @@ def iter_slims_pages(
                 use_mods=use_mods,
                 page_size=page_size,
             )
+            blind_in_a_row = blind_in_a_row + 1 if page.recovery.identifiers_failed else 0
+            if blind_in_a_row > max_blind_pages:
+                raise
             yield page
             if page.resumption_token is None:
                 return

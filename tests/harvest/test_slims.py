@@ -204,6 +204,25 @@ def test_records_neither_getrecord_nor_mods_deliver_are_reported_not_lost_silent
     assert sum(len(page.records) for page in pages) == RECORDS - 25
 
 
+def test_oai_php_walk_stops_when_the_endpoint_stops_answering_instead_of_walking_blind_offsets(server):
+    """After the first page every request is reset: neither ListRecords nor ListIdentifiers answers, so
+    no page can be rebuilt. A few blind pages are reported; then the failure is raised, not an endless
+    walk through offsets that no longer exist."""
+    walk = iter_slims_pages(client_for(server.oai_php_url), OAI_PHP_PROFILE)
+    first = next(walk)
+    server.faults = Faults(reset=10_000)
+    blind = []
+    with pytest.raises(PageFailed) as caught:
+        for page in walk:
+            blind.append(page)
+            assert len(blind) <= 10, "the walk does not end"
+
+    assert first.resumption_token == "oai_dc/100"
+    assert len(blind) == 3
+    assert all(page.recovery.identifiers_failed and not page.records for page in blind)
+    assert caught.value.resumption_token == "oai_dc/400"
+
+
 def test_oai2_failed_page_is_not_skipped_but_raised_with_its_token(server):
     server.faults = Faults(broken_page=2)
 
