@@ -81,7 +81,11 @@ class Record(models.Model):
 
 
 class RecordAuthor(models.Model):
-    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="record_authors")
+    # No index of its own: unique_record_author (record, author) leads with record_id and serves every
+    # lookup by record, and one index less is one write less per author link a harvest stores.
+    record = models.ForeignKey(
+        Record, on_delete=models.CASCADE, related_name="record_authors", db_index=False
+    )
     author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="record_authors")
     level = models.PositiveSmallIntegerField(default=2, help_text=_("1 = pengarang utama"))
     position = models.PositiveSmallIntegerField(default=0)
