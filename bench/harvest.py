@@ -20,7 +20,10 @@ Run (services from ``scripts/services start``; about 3 minutes for the default s
     .venv/bin/python bench/harvest.py --sizes 10000 100000 1000000 --flavour repo-marcxml
 
 Besides records/s it prints the CPU time per record of every process the pipeline keeps busy: the
-harvester, the indexer, PostgreSQL (postmaster and backends), Elasticsearch and the OAI server.
+harvester, the indexer, PostgreSQL (postmaster and backends), Elasticsearch and the OAI server, and a
+ceiling: the rate a pipeline would reach if its own Python work cost nothing, with Elasticsearch as busy
+per document as in (a), the fetch and parse as in (c) and PostgreSQL as in the pipeline — the machine's
+cores divided by that CPU per record.
 
 Each measurement runs in a process of its own and reports its own peak RSS (``VmHWM``); the server
 runs in its own process too (``python -m tests.harvest.oai_server``). Own database
@@ -343,6 +346,29 @@ def run_phase(name: str, **arguments) -> dict:
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
+def measured_with_services(
+    ports: tuple[int, int], server_pid: int, name: str, **arguments
+) -> tuple[dict, dict]:
+    """``run_phase`` and the CPU seconds PostgreSQL, Elasticsearch and the server spent meanwhile."""
+    before = service_cpu(*ports, server_pid)
+    result = run_phase(name, **arguments)
+    after = service_cpu(*ports, server_pid)
+    return result, {service: after[service] - before[service] for service in before}
+
+
+def cpu_ceiling(result: dict, cpus: int) -> tuple[float, float]:
+    """(CPU ms per record, records/s) of a pipeline whose own Python work — mapping, hashing, the batch
+    writes, the outbox, building documents — cost nothing: it would still fetch and parse as (c) does
+    (client and server), index as (a) does, and keep PostgreSQL as busy as the real pipeline did."""
+    floor_ms = (
+        result["bare_cpu_ms"]
+        + result["bare_server_cpu_ms"]
+        + result["bulk_elasticsearch_cpu_ms"]
+        + result["postgresql_cpu_ms"]
+    )
+    return floor_ms, cpus * 1000 / floor_ms
+
+
 def start_phase(name: str, **arguments) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, __file__, "--phase", name, "--arguments", json.dumps(arguments)],
@@ -448,13 +474,15 @@ def measure(size: int, options) -> dict:
         prefix = "oai_dc" if metadata_format == "oai_dc" else metadata_format
         if size <= 40_000:  # the server's render cache holds the whole feed: warm it for every contestant
             run_phase("bare", url=url, metadata_prefix=prefix, flavour=options.flavour)
-        bare = run_phase("bare", url=url, metadata_prefix=prefix, flavour=options.flavour)
+        pg_port = int(settings.DATABASES["default"]["PORT"])
+        ports = (pg_port, urlsplit(settings.ELASTICSEARCH_URL).port or 9200)
+        bare, bare_services = measured_with_services(
+            ports, server.pid, "bare", url=url, metadata_prefix=prefix, flavour=options.flavour
+        )
 
         library = create_library(code=f"bench-{size}", name=f"Perpustakaan Bench {size}", kind="bdk")
         source = register_source(library=library, base_url=url, metadata_format=metadata_format)
         stop_file = Path(tempfile.mkdtemp()) / "harvest-done"
-        pg_port = int(settings.DATABASES["default"]["PORT"])
-        ports = (pg_port, urlsplit(settings.ELASTICSEARCH_URL).port or 9200)
         services_before = service_cpu(*ports, server.pid)
         busy_before, total_before = machine_busy()
         drainer = start_phase("drain", library_code=library.code, stop_file=str(stop_file))
@@ -470,9 +498,11 @@ def measure(size: int, options) -> dict:
 
         ndjson = Path(tempfile.mkdtemp()) / "documents.ndjson"
         exported = export_documents(library, ndjson)
-        bulk = min(
+        bulk, bulk_services = min(
             (
-                run_phase(
+                measured_with_services(
+                    ports,
+                    server.pid,
                     "bulk",
                     path=str(ndjson),
                     index=f"{BENCH_PREFIX}-union-raw{size}-{streams}",
@@ -480,7 +510,7 @@ def measure(size: int, options) -> dict:
                 )
                 for streams in (1, 2)
             ),
-            key=lambda result: result["seconds"],
+            key=lambda measured: measured[0]["seconds"],
         )
         ndjson.unlink()
 
@@ -518,6 +548,8 @@ def measure(size: int, options) -> dict:
         },
         "indexer_rss_mb": drain["rss_mb"],
         "bare_rss_mb": bare["rss_mb"],
+        "bulk_elasticsearch_cpu_ms": bulk_services["elasticsearch"] * 1000 / bulk["records"],
+        "bare_server_cpu_ms": bare_services["server"] * 1000 / bare["records"],
     }
 
 
@@ -554,6 +586,15 @@ def report(results: list[dict], flavour: str) -> None:
             f"{r['elasticsearch_cpu_ms']:.2f} ms, OAI server {r['server_cpu_ms']:.2f} ms (bare fetch+parse "
             f"{r['bare_cpu_ms']:.2f} ms); the machine was {r['machine_busy']:.0%} busy "
             f"({os.cpu_count()} CPUs) during the pipeline"
+        )
+        floor_ms, ceiling = cpu_ceiling(r, os.cpu_count() or 1)
+        print(
+            f"Ceiling at {r['records']:,}: with its own Python work free, a pipeline would still spend "
+            f"{floor_ms:.2f} ms CPU per record (fetch+parse {r['bare_cpu_ms']:.2f} + server "
+            f"{r['bare_server_cpu_ms']:.2f} as in (c), Elasticsearch "
+            f"{r['bulk_elasticsearch_cpu_ms']:.2f} as in (a), PostgreSQL {r['postgresql_cpu_ms']:.2f} as in "
+            f"the pipeline): at most {ceiling:,.0f}/s on "
+            f"{os.cpu_count()} CPUs = {ceiling / min(r['bulk_rate'], r['bare_rate']):.2f}x min(a, c)"
         )
     print(json.dumps(results, indent=1))
 
