@@ -35,6 +35,27 @@ def django_db_setup(django_db_setup, django_db_blocker):
             teardown_databases(own_setup, verbosity=0)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_index_left_behind():
+    """Fail the run if a test left indexes or templates under a prefix it was given (and remove them)."""
+    yield
+    from django.conf import settings
+    from elasticsearch import Elasticsearch
+
+    from tests.search.union_index import ISSUED_PREFIXES, leftovers
+
+    client = Elasticsearch(settings.ELASTICSEARCH_URL, request_timeout=30)
+    try:
+        indexes, templates = leftovers(client, ISSUED_PREFIXES)
+        if indexes:
+            client.indices.delete(index=",".join(indexes))
+        for template in templates:
+            client.indices.delete_index_template(name=template)
+    finally:
+        client.close()
+    assert not indexes and not templates, f"tests left behind indexes {indexes} and templates {templates}"
+
+
 @pytest.fixture(autouse=True)
 def _public_schema_after_each_test():
     hostname_cache.forget_all()  # a library an earlier test created and rolled back must not be served

@@ -18,7 +18,7 @@ from tests.e2e.support import committed, live_server_thread, screenshot, settle_
 from tests.harvest.builders import build_records
 from tests.harvest.oai_server import Catalogue, Faults, OaiTestServer
 from tests.ports import free_port
-from tests.search.union_index import unique_prefix
+from tests.search.union_index import isolated_union_index, unique_prefix
 
 PASSWORD = "rahasia-uji-123"
 SIZE = 300
@@ -57,15 +57,15 @@ def site(settings, oai_server, monkeypatch):
     from portal.celery import app
 
     prefix = unique_prefix()
-    monkeypatch.setenv("SIMPUL_ES_PREFIX", prefix)
-    settings.ELASTICSEARCH_INDEX_PREFIX = prefix
-    library = committed(_create_world)
-    app.control.purge()
-    try:
-        with live_server_thread() as base, running_worker(name="uji-panen-e2e"):
-            yield {"base": base, "library": library}
-    finally:
-        committed(lambda: _remove_world(library))
+    monkeypatch.setenv("SIMPUL_ES_PREFIX", prefix)  # the worker's
+    with isolated_union_index(settings, prefix=prefix):  # removes the prefix's indexes afterwards
+        library = committed(_create_world)
+        app.control.purge()
+        try:
+            with live_server_thread() as base, running_worker(name="uji-panen-e2e"):
+                yield {"base": base, "library": library}
+        finally:
+            committed(lambda: _remove_world(library))
 
 
 def test_operator_registers_harvests_watches_progress_and_reconciles(site, browser, oai_server):

@@ -23,9 +23,26 @@ from search.es import get_client, reset_client
 from search.index_setup import setup_search
 from tenants.catalog.models import IndexOutbox
 
+# Every prefix handed out in this process: at the end of the session none may still have an index or a
+# template (tests/conftest.py checks), so a test that forgets to clean up fails instead of filling the
+# developer's node with shards.
+ISSUED_PREFIXES: set[str] = set()
+
 
 def unique_prefix() -> str:
-    return f"simpultest-{uuid.uuid4().hex[:12]}"
+    prefix = f"simpultest-{uuid.uuid4().hex[:12]}"
+    ISSUED_PREFIXES.add(prefix)
+    return prefix
+
+
+def leftovers(client: Elasticsearch, prefixes: set[str]) -> tuple[list[str], list[str]]:
+    """(indexes, index templates) still present under ``prefixes``."""
+    if not prefixes:
+        return [], []
+    patterns = ",".join(f"{prefix}-*" for prefix in sorted(prefixes))
+    indexes = sorted(client.indices.get(index=patterns, expand_wildcards="all", allow_no_indices=True))
+    templates = client.options(ignore_status=404).indices.get_index_template(name=patterns)
+    return indexes, sorted(template["name"] for template in templates.get("index_templates", []))
 
 
 @contextmanager
