@@ -41,8 +41,12 @@ def leftovers(client: Elasticsearch, prefixes: set[str]) -> tuple[list[str], lis
         return [], []
     patterns = ",".join(f"{prefix}-*" for prefix in sorted(prefixes))
     indexes = sorted(client.indices.get(index=patterns, expand_wildcards="all", allow_no_indices=True))
-    templates = client.options(ignore_status=404).indices.get_index_template(name=patterns)
-    return indexes, sorted(template["name"] for template in templates.get("index_templates", []))
+    templates = client.indices.get_index_template()["index_templates"]  # no comma lists for templates
+    return indexes, sorted(
+        template["name"]
+        for template in templates
+        if any(template["name"].startswith(f"{prefix}-") for prefix in prefixes)
+    )
 
 
 @contextmanager
