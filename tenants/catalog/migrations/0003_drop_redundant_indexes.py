@@ -1,9 +1,9 @@
 """Indexes every harvested record paid for on write and no query reads.
 
 * ``*_like`` (``varchar_pattern_ops``): Django adds one beside every unique or indexed ``CharField`` for
-  ``LIKE 'x%'`` lookups. Names, copy codes, member codes and ISBNs are only ever matched by equality, ``= ANY`` or
-  ``icontains`` (``UPPER(..) LIKE '%x%'``, which no btree serves). ``Record.source_key`` keeps its own:
-  reconciliation filters it with ``startswith``.
+  ``LIKE 'x%'`` lookups. Names, copy codes, member codes and ISBNs are only ever matched by equality,
+  ``= ANY`` or ``icontains`` (``UPPER(..) LIKE '%x%'``, which no btree serves). ``Record.source_key`` keeps
+  its own: reconciliation filters it with ``startswith``.
 * the record-subject link's ``record_id`` index: its unique (record_id, subject_id) index leads with the
   same column. (The author link's twin goes with ``db_index=False`` on ``RecordAuthor.record``.)
 """
