@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
 
 import psycopg
 import pytest
@@ -19,15 +20,16 @@ from tests.celery_worker import running_worker
 from tests.harvest.builders import build_records
 from tests.harvest.harvesting import duplicate_keys, make_source, outbox_size, schema_records
 from tests.harvest.oai_server import Catalogue, Faults, OaiTestServer
-from tests.search.union_index import isolated_union_index, union_count, unique_prefix
+from tests.search.union_index import isolated_union_index, union_count, worker_index_prefix
 
 SIZE = 150
 WAIT_SECONDS = 40
 
 
 @pytest.fixture(scope="module")
-def worker_prefix() -> str:
-    return unique_prefix()
+def worker_prefix() -> Iterator[str]:
+    with worker_index_prefix() as prefix:
+        yield prefix
 
 
 @pytest.fixture(scope="module")

@@ -3,6 +3,7 @@ after-commit drain request; the periodic drain catches rows whose request was lo
 
 import time
 import uuid
+from collections.abc import Iterator
 
 import pytest
 from django.core.management import call_command
@@ -17,15 +18,16 @@ from tenants.catalog.services import upsert_record
 from tenants.models import Library
 from tests.celery_worker import running_worker
 from tests.factories import LIBRARY_A, make_normalized_record
-from tests.search.union_index import isolated_union_index, union_documents, unique_prefix
+from tests.search.union_index import isolated_union_index, union_documents, worker_index_prefix
 
 CODE_A = LIBRARY_A["code"]
 WAIT_SECONDS = 30
 
 
 @pytest.fixture(scope="module")
-def worker_prefix() -> str:
-    return unique_prefix()
+def worker_prefix() -> Iterator[str]:
+    with worker_index_prefix() as prefix:
+        yield prefix
 
 
 @pytest.fixture(scope="module")

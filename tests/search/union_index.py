@@ -63,11 +63,31 @@ def isolated_union_index(settings, *, prefix: str | None = None) -> Iterator[str
         yield union_alias()
     finally:
         reset_client()
+        direct.close()
+        remove_prefix(prefix)
+
+
+def remove_prefix(prefix: str) -> None:
+    """Delete every index and the template under ``prefix``."""
+    direct = Elasticsearch(django_settings.ELASTICSEARCH_URL, request_timeout=30)
+    try:
         names = list(direct.indices.get(index=f"{prefix}-*", expand_wildcards="all").keys())
         if names:
             direct.indices.delete(index=",".join(names))
         direct.options(ignore_status=404).indices.delete_index_template(name=f"{prefix}-union-template")
+    finally:
         direct.close()
+
+
+@contextmanager
+def worker_index_prefix() -> Iterator[str]:
+    """A prefix for a module's worker process; everything under it is removed once the module is done
+    (after the worker stopped: a drain it ran after a test's own clean-up sets the index up again)."""
+    prefix = unique_prefix()
+    try:
+        yield prefix
+    finally:
+        remove_prefix(prefix)
 
 
 def refresh_union() -> None:
