@@ -56,20 +56,19 @@ def isolated_union_index(settings, *, prefix: str | None = None) -> Iterator[str
     template afterwards. ``settings`` is pytest-django's fixture."""
     prefix = prefix or unique_prefix()
     settings.ELASTICSEARCH_INDEX_PREFIX = prefix
-    direct = Elasticsearch(django_settings.ELASTICSEARCH_URL, request_timeout=30)
+    url = django_settings.ELASTICSEARCH_URL  # the real node: a test may point the settings at a proxy
     reset_client()
     setup_search(get_client())
     try:
         yield union_alias()
     finally:
         reset_client()
-        direct.close()
-        remove_prefix(prefix)
+        remove_prefix(prefix, url=url)
 
 
-def remove_prefix(prefix: str) -> None:
-    """Delete every index and the template under ``prefix``."""
-    direct = Elasticsearch(django_settings.ELASTICSEARCH_URL, request_timeout=30)
+def remove_prefix(prefix: str, *, url: str) -> None:
+    """Delete every index and the template under ``prefix`` on the node at ``url``."""
+    direct = Elasticsearch(url, request_timeout=30)
     try:
         names = list(direct.indices.get(index=f"{prefix}-*", expand_wildcards="all").keys())
         if names:
@@ -83,11 +82,11 @@ def remove_prefix(prefix: str) -> None:
 def worker_index_prefix() -> Iterator[str]:
     """A prefix for a module's worker process; everything under it is removed once the module is done
     (after the worker stopped: a drain it ran after a test's own clean-up sets the index up again)."""
-    prefix = unique_prefix()
+    prefix, url = unique_prefix(), django_settings.ELASTICSEARCH_URL
     try:
         yield prefix
     finally:
-        remove_prefix(prefix)
+        remove_prefix(prefix, url=url)
 
 
 def refresh_union() -> None:
