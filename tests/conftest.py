@@ -40,20 +40,15 @@ def _no_index_left_behind():
     """Fail the run if a test left indexes or templates under a prefix it was given (and remove them)."""
     yield
     from django.conf import settings
-    from elasticsearch import Elasticsearch
 
-    from tests.search.union_index import ISSUED_PREFIXES, leftovers
+    from tests.search.union_index import ISSUED_PREFIXES, remove_prefix
 
-    client = Elasticsearch(settings.ELASTICSEARCH_URL, request_timeout=30)
-    try:
-        indexes, templates = leftovers(client, ISSUED_PREFIXES)
-        if indexes:
-            client.indices.delete(index=",".join(indexes))
-        for template in templates:
-            client.indices.delete_index_template(name=template)
-    finally:
-        client.close()
-    assert not indexes and not templates, f"tests left behind indexes {indexes} and templates {templates}"
+    left = [
+        name
+        for prefix in sorted(ISSUED_PREFIXES)
+        for name in remove_prefix(prefix, url=settings.ELASTICSEARCH_URL)
+    ]
+    assert not left, f"tests left behind indexes and index templates: {left}"
 
 
 @pytest.fixture(autouse=True)

@@ -35,20 +35,6 @@ def unique_prefix() -> str:
     return prefix
 
 
-def leftovers(client: Elasticsearch, prefixes: set[str]) -> tuple[list[str], list[str]]:
-    """(indexes, index templates) still present under ``prefixes``."""
-    if not prefixes:
-        return [], []
-    patterns = ",".join(f"{prefix}-*" for prefix in sorted(prefixes))
-    indexes = sorted(client.indices.get(index=patterns, expand_wildcards="all", allow_no_indices=True))
-    templates = client.indices.get_index_template()["index_templates"]  # no comma lists for templates
-    return indexes, sorted(
-        template["name"]
-        for template in templates
-        if any(template["name"].startswith(f"{prefix}-") for prefix in prefixes)
-    )
-
-
 @contextmanager
 def isolated_union_index(settings, *, prefix: str | None = None) -> Iterator[str]:
     """Give the test its own ``simpultest-<random>`` prefix (or ``prefix``, e.g. one a worker process
@@ -66,16 +52,20 @@ def isolated_union_index(settings, *, prefix: str | None = None) -> Iterator[str
         remove_prefix(prefix, url=url)
 
 
-def remove_prefix(prefix: str, *, url: str) -> None:
-    """Delete every index and the template under ``prefix`` on the node at ``url``."""
+def remove_prefix(prefix: str, *, url: str) -> list[str]:
+    """Delete every index and index template under ``prefix`` on the node at ``url``; return their names."""
     direct = Elasticsearch(url, request_timeout=30)
     try:
-        names = list(direct.indices.get(index=f"{prefix}-*", expand_wildcards="all").keys())
-        if names:
-            direct.indices.delete(index=",".join(names))
-        direct.options(ignore_status=404).indices.delete_index_template(name=f"{prefix}-union-template")
+        indexes = sorted(direct.indices.get(index=f"{prefix}-*", expand_wildcards="all"))
+        if indexes:
+            direct.indices.delete(index=",".join(indexes))
+        found = direct.options(ignore_status=404).indices.get_index_template(name=f"{prefix}-*")
+        templates = sorted(template["name"] for template in found.get("index_templates", []))
+        for template in templates:
+            direct.indices.delete_index_template(name=template)
     finally:
         direct.close()
+    return indexes + templates
 
 
 @contextmanager
