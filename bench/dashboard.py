@@ -48,11 +48,12 @@ def _fill(libraries: int, years: list[int], seed: int) -> None:
     from django.db import transaction
     from django.utils import timezone
 
+    from demo import monev as demo
+    from monev import services
+    from monev.models import Answer, Assessment, Instrument, Status
+    from monev.scoring import score_assessment
+    from monev.snapshot import core_instrument
     from portal.accounts.models import User
-    from portal.monev import demo, services
-    from portal.monev.models import Answer, Assessment, Instrument, Status
-    from portal.monev.scoring import score_assessment
-    from portal.monev.snapshot import core_instrument
     from tenants.models import Library
 
     rng = random.Random(seed)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tenants.catalog.demo_catalog import (
+from demo.catalogue import (
     generate_catalog,
     library_codes_for_benchmark,
     shared_work_pool,

@@ -213,8 +213,8 @@ def phase_drain(library_code: str, stop_file: str) -> dict:
     start_like_a_worker()
     from django_tenants.utils import schema_context
 
+    from catalog.models import IndexOutbox
     from search.indexer import drain_outbox
-    from tenants.catalog.models import IndexOutbox
     from tenants.models import Library
 
     library = Library.objects.get(code=library_code)
@@ -282,13 +282,13 @@ def phase_naive(url: str, metadata_prefix: str, library_code: str, limit: int) -
     start_like_a_worker()
     from django_tenants.utils import tenant_context
 
+    from catalog.services import upsert_record
     from harvest.adapters import MalformedRecord, OaiClient, iter_slims_pages, map_oai_record, profile_for
     from search.documents import union_alias
     from search.es import get_client
     from search.index_setup import setup_search
     from search.indexer import records_for_index, union_document_for
     from search.union_document import LibraryHolding
-    from tenants.catalog.services import upsert_record
     from tenants.models import Library
 
     library = Library.objects.get(code=library_code)

@@ -6,7 +6,7 @@ What it does
    Elasticsearch (``--es-url``, default the second instance on 127.0.0.1:59201 started with
    ``SIMPUL_ES_HEAP=4g SIMPUL_ES_PORT=59201 scripts/services start es``), under its own index prefix
    (``--prefix``, default ``simpulbench``). Records come from the demo generator
-   (``tenants.catalog.demo_catalog.generate_catalog`` over ``library_codes_for_benchmark``); documents are
+   (``demo.catalogue.generate_catalog`` over ``library_codes_for_benchmark``); documents are
    built by ``search.union_document.build_union_document_from_normalized`` (the indexer's field logic,
    without PostgreSQL) and bulk-loaded by ``--workers`` processes, then merged to one segment (as a
    rebuilt index would be before the alias swap; ``--no-merge`` skips that). ``--reuse-index`` keeps an
@@ -90,8 +90,8 @@ TYPOS = ["pendidkan", "sejarha islam", "tafsri", "shalta", "akhlk tasawuf", "mod
 
 
 def _holding(code: str):
+    from demo.catalogue import _vocabulary, library_profile
     from search.union_document import LibraryHolding
-    from tenants.catalog.demo_catalog import _vocabulary, library_profile
 
     profile = library_profile(code)
     provinces = _vocabulary()["provinces"]
@@ -110,8 +110,8 @@ def _load_library(job: tuple[str, str, str, int, int]) -> int:
     django.setup()
     from elasticsearch import Elasticsearch, helpers
 
+    from demo.catalogue import generate_catalog
     from search.union_document import build_union_document_from_normalized
-    from tenants.catalog.demo_catalog import generate_catalog
 
     holding = _holding(code)
     client = Elasticsearch(es_url, request_timeout=120)
@@ -133,8 +133,8 @@ def _load_library(job: tuple[str, str, str, int, int]) -> int:
 def build_index(es_url: str, prefix: str, records: int, libraries: int, workers: int, merge: bool) -> str:
     from elasticsearch import Elasticsearch
 
+    from demo.catalogue import library_codes_for_benchmark
     from search.documents import union_index_settings, union_mapping
-    from tenants.catalog.demo_catalog import library_codes_for_benchmark
 
     alias = f"{prefix}-union"
     index = f"{alias}-v1"
@@ -170,7 +170,7 @@ def build_index(es_url: str, prefix: str, records: int, libraries: int, workers:
 
 
 def _sample_catalogue(libraries: int, seed: int) -> dict[str, list[str]]:
-    from tenants.catalog.demo_catalog import generate_catalog, library_codes_for_benchmark
+    from demo.catalogue import generate_catalog, library_codes_for_benchmark
 
     titles, authors, isbns, subjects = [], [], [], []
     for code in library_codes_for_benchmark(libraries)[:12]:
@@ -193,8 +193,8 @@ def _title_words(rng: random.Random, title: str) -> str:
 
 def build_query_mix(libraries: int, count: int, seed: int = 7) -> list[dict[str, object]]:
     """A fixed list of API parameter sets (``setelah`` ones get their token during recording)."""
+    from demo.catalogue import _vocabulary
     from search.analysis import isbn_forms
-    from tenants.catalog.demo_catalog import _vocabulary
 
     rng = random.Random(seed)
     sample = _sample_catalogue(libraries, 2024)

@@ -1,5 +1,5 @@
 """Harvest sources and runs, in the public schema (SHARED_APPS): where a library's records come from,
-and what each run did (DESIGN.md, "One pipeline for every record").
+and what each run did (docs/architecture.md, "One pipeline for every record").
 
 A run's counters and its resumption point are committed in the same transaction as the records of the
 page they describe (``harvest.pipeline``), so what a run says is always what the library's schema holds.

@@ -1,12 +1,12 @@
-"""The road every harvested or imported record takes, one page at a time (DESIGN.md, "One pipeline for
-every record"): OAI-PMH page → mapped batch → ONE transaction in the library's schema (records, deletions,
-the run's counters, problems and resumption point together) → outbox rows → the indexer.
+"""The road every harvested or imported record takes, one page at a time (docs/architecture.md,
+"One pipeline for every record"): OAI-PMH page → mapped batch → ONE transaction in the library's schema
+(records, deletions, the run's counters, problems and resumption point together) → outbox rows → the indexer.
 
 Why one transaction per page: a crash or ``kill -9`` between two pages leaves the run pointing at the
 first page that was not stored, and the records of that page are either all there or not at all; the
 next attempt continues from that token, and because every write is an upsert by record key (SLiMS: the
 trailing biblio id) a page stored twice changes nothing. Why batched writes: a page of 100 records is a
-fixed handful of statements (``tenants.catalog.services.upsert_records``), not a thousand.
+fixed handful of statements (``catalog.services.upsert_records``), not a thousand.
 
 Fetching and mapping run one page ahead in a background thread (``prefetched``), so the network, the XML
 work and the database overlap; nothing in that thread touches the database.
@@ -28,6 +28,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from catalog.normalized import NormalizedRecord
+from catalog.services import delete_record, upsert_records
 from harvest.adapters import (
     BadResumptionToken,
     EndpointProfile,
@@ -47,8 +49,6 @@ from harvest.adapters import (
 from harvest.adapters.oai_client import IdDoesNotExist, OaiProtocolError
 from harvest.adapters.slims import OAI2_PHP_PROFILE, OAI_PHP_PROFILE, STANDARD_PROFILE, mods_detail_url
 from harvest.models import HarvestProblem, HarvestRun, HarvestSource
-from tenants.catalog.normalized import NormalizedRecord
-from tenants.catalog.services import delete_record, upsert_records
 from tenants.models import Library
 
 logger = logging.getLogger(__name__)

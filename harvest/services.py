@@ -25,6 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import tenant_context
 
+from catalog.models import Record
+from catalog.services import enqueue_index_changes
 from harvest.adapters import (
     BadResumptionToken,
     NotOaiPmh,
@@ -57,8 +59,6 @@ from harvest.pipeline import (
     profile_of,
     save_run,
 )
-from tenants.catalog.models import Record
-from tenants.catalog.services import enqueue_index_changes
 from tenants.models import Library
 
 logger = logging.getLogger(__name__)

@@ -1,5 +1,5 @@
 """Simpul settings: everything comes from the environment, with defaults that reach the local services
-started by ``scripts/services`` on 127.0.0.1 (see DESIGN.md, "Services and how they start").
+started by ``scripts/services`` on 127.0.0.1 (see docs/architecture.md, "Services and how they start").
 
 Every external endpoint is one variable: SIMPUL_PG_* (PostgreSQL), SIMPUL_REDIS_URL (Celery broker and
 cache), SIMPUL_ES_URL (Elasticsearch). docker-compose.yml sets the same variables.
@@ -57,11 +57,12 @@ SHARED_APPS = [
     "django_celery_beat",
     "portal.pages",
     "search",
-    "portal.monev",
+    "monev",
     "harvest",
+    "demo",
 ]
 TENANT_APPS = [
-    "tenants.catalog",
+    "catalog",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -12,7 +12,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("perpustakaan/<slug:code>/", views.library_detail, name="library-detail"),
     path("healthz", views.healthz, name="healthz"),
-    path("monev/", include("portal.monev.urls_public")),
+    path("monev/", include("monev.urls_public")),
     path("operator/harvest/", include("harvest.urls")),
     path("", include("search.urls")),
     path("akun/", include("portal.accounts.urls")),

@@ -2,8 +2,8 @@
 
 from django.urls import include, path
 
+from catalog import api, views
 from portal.pages import views as public_views
-from tenants.catalog import api, views
 
 urlpatterns = [
     path("", views.library_home, name="library-home"),
@@ -12,7 +12,7 @@ urlpatterns = [
     path("api/records/", api.RecordListApi.as_view(), name="api-records"),
     path("api/records/<int:record_id>/", api.RecordDetailApi.as_view(), name="api-record-detail"),
     path("healthz", public_views.healthz, name="healthz"),
-    path("monev/", include("portal.monev.urls_tenant")),
+    path("monev/", include("monev.urls_tenant")),
     path("akun/", include("portal.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -1,4 +1,4 @@
-"""The union index: one document per record of every library (DESIGN.md, "Union search").
+"""The union index: one document per record of every library (docs/architecture.md, "Union search").
 
 Only analyzers from the Elasticsearch server core are used (standard, whitespace, simple, keyword): the
 test node has no analysis-common module, and production runs the same settings. Indonesian text work

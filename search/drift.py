@@ -19,6 +19,8 @@ from datetime import datetime
 from django_tenants.utils import schema_context
 from elasticsearch import Elasticsearch, helpers
 
+from catalog.models import IndexOutbox, Record
+from catalog.services import enqueue_index_changes
 from search.es import get_client
 from search.indexer import (
     bulk_delete_documents,
@@ -27,8 +29,6 @@ from search.indexer import (
     library_drain_lock,
 )
 from search.union_document import document_id
-from tenants.catalog.models import IndexOutbox, Record
-from tenants.catalog.services import enqueue_index_changes
 from tenants.models import Library
 
 

@@ -1,7 +1,7 @@
-"""From a library's schema to the union index: draining the transactional outbox (DESIGN.md, "One pipeline
-for every record").
+"""From a library's schema to the union index: draining the transactional outbox (docs/architecture.md, "One
+pipeline for every record").
 
-``tenants.catalog.services`` writes an ``IndexOutbox`` row in the same transaction as every change the
+``catalog.services`` writes an ``IndexOutbox`` row in the same transaction as every change the
 index must see. ``drain_outbox`` reads those rows in id order, in batches, and for each batch:
 
 1. loads the batch's public records in one SQL query (record columns, authors in order, subjects,
@@ -38,6 +38,8 @@ from django_tenants.utils import get_public_schema_name, schema_context
 from elastic_transport import TransportError
 from elasticsearch import ApiError, Elasticsearch
 
+from catalog.models import Author, IndexOutbox, Item, Loan, Publisher, Record, RecordAuthor, Subject
+from catalog.selectors import available_items
 from search.documents import union_alias
 from search.es import get_client
 from search.index_setup import setup_search
@@ -50,8 +52,6 @@ from search.union_document import (
     document_id,
     union_document,
 )
-from tenants.catalog.models import Author, IndexOutbox, Item, Loan, Publisher, Record, RecordAuthor, Subject
-from tenants.catalog.selectors import available_items
 from tenants.models import Library
 
 logger = logging.getLogger(__name__)
@@ -100,7 +100,7 @@ def _count_per_record(items: QuerySet[Item]) -> Coalesce:
 def records_for_index() -> QuerySet[Record]:
     """Public records of the active schema with everything a union document needs, in a few queries:
     authors, subjects and publisher prefetched; ``copies_total`` and ``copies_available`` (status
-    available and no open loan, as ``tenants.catalog.selectors.available_items``) annotated."""
+    available and no open loan, as ``catalog.selectors.available_items``) annotated."""
     return (
         Record.objects.filter(opac_hide=False)
         .select_related("publisher")

@@ -1,4 +1,5 @@
-"""Rebuilding the union index from PostgreSQL, the source of truth (DESIGN.md: "derived, rebuildable").
+"""Rebuilding the union index from PostgreSQL, the source of truth (docs/architecture.md: "derived,
+rebuildable").
 
 ``rebuild_union_index`` builds a new versioned index (from the template), library by library, streaming
 each schema's public records in chunks, with refresh off and no replicas during the load; then it restores
@@ -28,6 +29,7 @@ from django_tenants.utils import schema_context
 from elastic_transport import TransportError
 from elasticsearch import ApiError, Elasticsearch, helpers
 
+from catalog.models import Record
 from search.documents import union_alias, union_index_settings
 from search.es import get_client
 from search.index_setup import indices_behind, new_versioned_index_name, put_index_templates, swap_alias
@@ -42,7 +44,6 @@ from search.indexer import (
     union_document_for,
 )
 from search.union_document import LibraryHolding
-from tenants.catalog.models import Record
 from tenants.models import Library
 
 DEFAULT_CHUNK_SIZE = 1000

@@ -663,8 +663,8 @@ def _live_availability(library_code: str, record_id: int) -> tuple[int, int] | N
     there (e.g. a library known to the index only) or its schema cannot be read."""
     from django_tenants.utils import tenant_context
 
-    from tenants.catalog.models import Record
-    from tenants.catalog.selectors import availability_for
+    from catalog.models import Record
+    from catalog.selectors import availability_for
     from tenants.models import Library
 
     library = Library.objects.filter(code=library_code, active=True).first()

@@ -40,6 +40,11 @@ def send_drain(*, schema_name: str, countdown: float | None = None) -> None:
     drain_index_outbox.apply_async(headers={"_schema_name": schema_name}, countdown=countdown)
 
 
+def drain_on_committed_changes(sender, *, schema_name: str, **kwargs) -> None:
+    """Receiver of ``catalog.signals.index_changes_committed``: a drain of that library's outbox."""
+    request_drain(schema_name=schema_name)
+
+
 def request_drain(*, schema_name: str) -> bool:
     """Ask for a drain of the library's outbox after a commit; return whether a task was sent.
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
 from datetime import UTC, datetime
 
+from catalog.normalized import NormalizedRecord
 from search import analysis
-from tenants.catalog.normalized import NormalizedRecord
 
 _YEAR_RE = re.compile(r"(1[5-9]\d{2}|20\d{2})")
 
@@ -250,7 +250,7 @@ def union_document(
 def build_union_document(
     *, library: LibraryHolding, record, copies_total: int, copies_available: int
 ) -> dict[str, object]:
-    """The document for ``record`` (a ``tenants.catalog.models.Record`` with authors, subjects and
+    """The document for ``record`` (a ``catalog.models.Record`` with authors, subjects and
     publisher prefetched). Returns the source with ``_id`` set, ready for a bulk request."""
     fields = RecordFields(
         record.pk,

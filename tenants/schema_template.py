@@ -1,11 +1,12 @@
 """Fast schema creation: replay the DDL of a migrated template schema instead of running migrations.
 
 Running every tenant migration for a new library takes seconds, and django-tenants' ``clone_schema``
-walks the whole catalogue so it slows down as schemas accumulate (DESIGN.md, "Many libraries"). Instead
-we migrate one template schema (``settings.TENANT_TEMPLATE_SCHEMA``) once per migration state, capture its
-structure with ``pg_dump --schema-only`` and store it in ``SchemaTemplate``. A new library's schema is
-that DDL with the schema name substituted, executed in the caller's transaction, plus the template's
-``django_migrations`` rows — so the result is identical to a migrated schema (tests compare the two).
+walks the whole catalogue so it slows down as schemas accumulate (docs/architecture.md, "Many
+libraries"). Instead we migrate one template schema (``settings.TENANT_TEMPLATE_SCHEMA``) once per migration
+state, capture its structure with ``pg_dump --schema-only`` and store it in ``SchemaTemplate``. A new
+library's schema is that DDL with the schema name substituted, executed in the caller's transaction, plus the
+template's ``django_migrations`` rows — so the result is identical to a migrated schema (tests compare the
+two).
 """
 
 from __future__ import annotations

@@ -144,7 +144,7 @@ def delete_library(*, library: Library) -> None:
 
 def refresh_collection_counts(*, library: Library) -> Library:
     """Store the library's record and copy counts on its row (shown on the public listing)."""
-    from tenants.catalog.selectors import collection_counts
+    from catalog.selectors import collection_counts
 
     with schema_context(library.schema_name):
         counts = collection_counts()

@@ -6,7 +6,7 @@ import itertools
 
 from django.conf import settings
 
-from tenants.catalog.normalized import NormalizedCopy, NormalizedRecord
+from catalog.normalized import NormalizedCopy, NormalizedRecord
 
 LIBRARY_A = {
     "code": "uji-aceh",

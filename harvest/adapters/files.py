@@ -17,10 +17,10 @@ import pymarc
 from lxml import etree
 from pymarc.exceptions import FatalReaderError
 
+from catalog.normalized import NormalizedRecord
 from harvest.adapters.mapping import MalformedRecord
 from harvest.adapters.marcxml import MARC_NS, map_marcxml
 from harvest.adapters.mods import MODS_NS, map_mods
-from tenants.catalog.normalized import NormalizedRecord
 
 __all__ = ["FORMATS", "FileEntry", "UnreadableFile", "detect_format", "read_records"]
 

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
+from catalog.normalized import NormalizedRecord
 from harvest.adapters.sanitize import repair_mojibake
-from tenants.catalog.normalized import NormalizedRecord
 
 if TYPE_CHECKING:
     from harvest.adapters.oai_client import OaiRecord

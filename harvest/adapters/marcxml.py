@@ -18,6 +18,7 @@ from lxml import etree
 from pymarc import Field, Record
 from pymarc.marcxml import parse_xml_to_array
 
+from catalog.normalized import NormalizedCopy, NormalizedRecord
 from harvest.adapters.mapping import (
     MalformedRecord,
     clean_text,
@@ -27,7 +28,6 @@ from harvest.adapters.mapping import (
     serialize,
 )
 from harvest.adapters.slims import record_key_from_identifier
-from tenants.catalog.normalized import NormalizedCopy, NormalizedRecord
 
 __all__ = ["map_marcxml", "parse_marcxml"]
 

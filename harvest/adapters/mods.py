@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from lxml import etree
 
+from catalog.normalized import NormalizedCopy, NormalizedRecord
 from harvest.adapters.mapping import (
     MalformedRecord,
     clean_text,
@@ -28,7 +29,6 @@ from harvest.adapters.mapping import (
     serialize,
 )
 from harvest.adapters.slims import record_key_from_identifier
-from tenants.catalog.normalized import NormalizedCopy, NormalizedRecord
 
 __all__ = ["map_mods"]
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from lxml import etree
 
+from catalog.normalized import NormalizedCopy, NormalizedRecord
 from harvest.adapters.mapping import (
     MalformedRecord,
     clean_text,
@@ -33,7 +34,6 @@ from harvest.adapters.mapping import (
     serialize,
 )
 from harvest.adapters.slims import record_key_from_identifier
-from tenants.catalog.normalized import NormalizedCopy, NormalizedRecord
 
 __all__ = ["map_oai_dc"]
 

@@ -1,7 +1,8 @@
 """Tolerant XML for harvested responses: repair what real catalogues send, then parse with lxml.
 
-SLiMS and other small repositories send XML that a strict parser rejects (DESIGN.md, "Harvesting real
-SLiMS"); VuFind's harvester (``SimpleXmlResponseProcessor``) strips the same characters before parsing.
+SLiMS and other small repositories send XML that a strict parser rejects (docs/architecture.md,
+"Harvesting real SLiMS"); VuFind's harvester (``SimpleXmlResponseProcessor``) strips the same characters
+before parsing.
 :func:`parse_xml` repairs, in this order:
 
 1. bytes → text: the declared encoding, else UTF-8; bytes that are not valid UTF-8 are read as cp1252

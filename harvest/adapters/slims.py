@@ -2,7 +2,7 @@
 harvest a whole ``oai.php`` list although some of its pages answer HTTP 500.
 
 Facts from SLiMS 9 "Bulian" sources (``oai.php`` + ``lib/oai-pmh.inc.php`` + ``lib/detail.inc.php``;
-``oai2.php`` + ``lib/oaipmh/*``) and a running install (DESIGN.md, "Harvesting real SLiMS"):
+``oai2.php`` + ``lib/oaipmh/*``) and a running install (docs/architecture.md, "Harvesting real SLiMS"):
 
 ``oai.php`` (identifiers ``oai:slims/<biblio_id>``)
     * no ``<datestamp>`` in ListRecords/GetRecord headers; ``from`` is only applied together with ``until``,

@@ -1,5 +1,5 @@
 """The transactional outbox: every change the union index must see leaves a row in the library's schema,
-in the same transaction as the change (tenants/catalog/services.py)."""
+in the same transaction as the change (catalog/services.py)."""
 
 from datetime import date, timedelta
 
@@ -7,9 +7,9 @@ import pytest
 from django.db import transaction
 from django_tenants.utils import tenant_context
 
-from tenants.catalog.models import IndexOutbox, Item, Loan, Member, Record
-from tenants.catalog.normalized import NormalizedCopy
-from tenants.catalog.services import (
+from catalog.models import IndexOutbox, Item, Loan, Member, Record
+from catalog.normalized import NormalizedCopy
+from catalog.services import (
     delete_record,
     enqueue_index_changes,
     record_availability_changed,

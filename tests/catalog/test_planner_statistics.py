@@ -1,5 +1,5 @@
 """A library's first batch gives PostgreSQL's planner statistics on the catalogue tables it wrote into
-(tenants/catalog/planner_statistics.py): without them the planner scans the whole copies table for every
+(catalog/planner_statistics.py): without them the planner scans the whole copies table for every
 harvest page."""
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import tenant_context
 
-from tenants.catalog import planner_statistics
-from tenants.catalog.models import Item, Loan, Record
-from tenants.catalog.normalized import NormalizedCopy
-from tenants.catalog.services import upsert_records
+from catalog import planner_statistics
+from catalog.models import Item, Loan, Record
+from catalog.normalized import NormalizedCopy
+from catalog.services import upsert_records
 from tenants.services import create_library
 from tests.factories import make_normalized_record
 

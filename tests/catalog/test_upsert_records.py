@@ -1,4 +1,4 @@
-"""tenants.catalog.services.upsert_records (the batch form a harvest page uses) leaves exactly the state
+"""catalog.services.upsert_records (the batch form a harvest page uses) leaves exactly the state
 that ``upsert_record`` called once per record leaves: fields, publisher, authors with levels, subjects,
 copies (moved, kept when lent), outbox rows — only cheaper."""
 
@@ -12,9 +12,9 @@ from datetime import date, timedelta
 import pytest
 from django_tenants.utils import tenant_context
 
-from tenants.catalog.models import IndexOutbox, Item, Loan, Member, Record
-from tenants.catalog.normalized import NormalizedCopy
-from tenants.catalog.services import upsert_record, upsert_records
+from catalog.models import IndexOutbox, Item, Loan, Member, Record
+from catalog.normalized import NormalizedCopy
+from catalog.services import upsert_record, upsert_records
 from tests.factories import make_normalized_record
 
 

@@ -31,7 +31,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
 def _create_world() -> dict:
     """uji-medan verified at 65.00 in 2024; uji-aceh verified at 60 in 2023 and a 2024 draft with every
     indicator answered b except the last four of koleksi."""
-    from portal.monev import services
+    from monev import services
     from tenants.models import Library
     from tests.factories import make_user
     from tests.monev import builders
@@ -59,8 +59,8 @@ def _create_world() -> dict:
 
 
 def _remove_world() -> None:
+    from monev.models import Assessment, AuditEvent, HistoricScore
     from portal.accounts.models import User
-    from portal.monev.models import Assessment, AuditEvent, HistoricScore
 
     codes = ("uji-aceh", "uji-medan")
     AuditEvent.objects.filter(library__code__in=codes).delete()

@@ -1,6 +1,6 @@
 """Catalogue records for the harvest tests and the loopback server.
 
-``build_records`` uses ``tenants.catalog.demo_catalog.generate_catalog`` when that module exists and
+``build_records`` uses ``demo.catalogue.generate_catalog`` when that module exists and
 returns ``NormalizedRecord`` objects; otherwise a small deterministic generator here. The records the
 harvest tests assert on by name (Arabic script, transliterated Arabic, a title already broken in the
 source database) come from ``special_records`` either way.
@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
-from tenants.catalog.normalized import NormalizedCopy, NormalizedRecord
+from catalog.normalized import NormalizedCopy, NormalizedRecord
 
 ARABIC_TITLE = "صحيح البخاري"
 SAHIH_TITLE = "Ṣaḥīḥ al-Bukhārī : terjemah lengkap"
@@ -158,7 +158,7 @@ def build_records(
 ) -> list[NormalizedRecord]:
     """``size`` records: the special ones first, then generated ones.
 
-    ``use_demo_catalog``: take the generated ones from ``tenants.catalog.demo_catalog`` when it exists
+    ``use_demo_catalog``: take the generated ones from ``demo.catalogue`` when it exists
     (realistic content for benchmarks); the built-in generator is the default so that field-by-field
     assertions do not depend on another module's choices.
     """
@@ -168,7 +168,7 @@ def build_records(
     generate_catalog = None
     if use_demo_catalog:
         try:
-            from tenants.catalog.demo_catalog import generate_catalog  # written in parallel; optional
+            from demo.catalogue import generate_catalog  # written in parallel; optional
         except ImportError:
             generate_catalog = None
     if generate_catalog is not None and wanted:

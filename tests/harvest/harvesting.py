@@ -9,10 +9,10 @@ from collections import Counter
 from django.db import connection
 from django_tenants.utils import tenant_context
 
+from catalog.models import IndexOutbox, Record
 from harvest.models import HarvestSource
 from harvest.services import register_source
 from search.indexer import drain_outbox
-from tenants.catalog.models import IndexOutbox, Record
 from tenants.models import Library
 from tenants.services import create_library, delete_library
 from tests.search.union_index import union_documents

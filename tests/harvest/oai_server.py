@@ -61,7 +61,7 @@ from xml.sax.saxutils import escape
 import pymarc
 from pymarc import Field, Indicators, Subfield
 
-from tenants.catalog.normalized import NormalizedRecord
+from catalog.normalized import NormalizedRecord
 
 __all__ = ["Catalogue", "Faults", "OaiTestServer", "RequestLogEntry", "SourceRecord"]
 
@@ -1683,7 +1683,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--library-code", default="DEMO")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--demo-catalog", action="store_true", help="use tenants.catalog.demo_catalog")
+    parser.add_argument("--demo-catalog", action="store_true", help="use demo.catalogue")
     options = parser.parse_args(argv)
     records = build_records(
         options.library_code, options.size, options.seed, use_demo_catalog=options.demo_catalog

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from django_tenants.utils import tenant_context
 
+from catalog.models import IndexOutbox, Record
 from harvest.adapters.mapping import normalize_isbn_issn
 from harvest.models import HarvestProblem, HarvestRun, HarvestSource
 from harvest.services import harvest_source
-from tenants.catalog.models import IndexOutbox, Record
 from tests.harvest.builders import ARABIC_TITLE, TAFSIR_TITLE, build_records, mojibake
 from tests.harvest.harvesting import (
     authors_of,

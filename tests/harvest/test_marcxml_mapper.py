@@ -3,9 +3,9 @@
 import pytest
 from lxml import etree
 
+from catalog.normalized import NormalizedCopy
 from harvest.adapters.mapping import MalformedRecord
 from harvest.adapters.marcxml import map_marcxml
-from tenants.catalog.normalized import NormalizedCopy
 
 
 def marc(*fields: str, leader: str = "00000nam a2200000 a 4500") -> str:

@@ -3,9 +3,9 @@
 import pytest
 from lxml import etree
 
+from catalog.normalized import NormalizedCopy
 from harvest.adapters.mapping import MalformedRecord
 from harvest.adapters.mods import map_mods
-from tenants.catalog.normalized import NormalizedCopy
 
 # index.php?p=show_detail&inXML=true&id=512, as detail::MODSoutput writes it (SLiMS 9)
 SLIMS_DETAIL = """<?xml version="1.0" encoding="UTF-8" ?>

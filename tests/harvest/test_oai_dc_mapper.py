@@ -3,10 +3,10 @@
 import pytest
 from lxml import etree
 
+from catalog.normalized import NormalizedCopy
 from harvest.adapters.mapping import MalformedRecord, map_oai_record
 from harvest.adapters.oai_client import OaiRecord, RecordHeader
 from harvest.adapters.oai_dc import map_oai_dc
-from tenants.catalog.normalized import NormalizedCopy
 
 DC_NAMESPACES = (
     'xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" xmlns:dc="http://purl.org/dc/elements/1.1/" '

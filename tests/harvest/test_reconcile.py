@@ -7,11 +7,11 @@ from __future__ import annotations
 import pytest
 from django_tenants.utils import tenant_context
 
+from catalog.models import IndexOutbox
+from catalog.normalized import NormalizedCopy
+from catalog.services import upsert_record
 from harvest.models import HarvestProblem, HarvestRun
 from harvest.services import harvest_source, reconcile_source
-from tenants.catalog.models import IndexOutbox
-from tenants.catalog.normalized import NormalizedCopy
-from tenants.catalog.services import upsert_record
 from tests.factories import make_normalized_record
 from tests.harvest.builders import build_records
 from tests.harvest.harvesting import (

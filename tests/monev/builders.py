@@ -7,9 +7,9 @@ import zipfile
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from portal.monev import services
-from portal.monev.models import Instrument
-from portal.monev.snapshot import core_instrument
+from monev import services
+from monev.models import Instrument
+from monev.snapshot import core_instrument
 
 CONTENT_TYPES_XML = (
     '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'

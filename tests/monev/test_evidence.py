@@ -3,9 +3,9 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from portal.monev import services
-from portal.monev.exceptions import EvidenceRejected
-from portal.monev.models import Evidence, EvidenceKind
+from monev import services
+from monev.exceptions import EvidenceRejected
+from monev.models import Evidence, EvidenceKind
 from tests.factories import make_user
 from tests.monev import builders
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from portal.monev.instrument_loader import (
+from monev.instrument_loader import (
     DEFAULT_INSTRUMENTS_DIR,
     InstrumentError,
     indicator_sort_key,

@@ -6,9 +6,9 @@ from fractions import Fraction
 
 import pytest
 
-from portal.monev.instrument_loader import OPTION_LETTERS, OPTION_POINTS, load_all_instruments
-from portal.monev.optimizer import allocate_steps, apply_improvements, plan_next_grade
-from portal.monev.scoring import GRADE_A, GRADE_B, GRADE_C, next_grade_threshold, score_assessment
+from monev.instrument_loader import OPTION_LETTERS, OPTION_POINTS, load_all_instruments
+from monev.optimizer import allocate_steps, apply_improvements, plan_next_grade
+from monev.scoring import GRADE_A, GRADE_B, GRADE_C, next_grade_threshold, score_assessment
 from tests.monev.test_scoring import answer_all, make_instrument
 
 LETTER_FOR_POINTS = {points: letter for letter, points in OPTION_POINTS.items()}

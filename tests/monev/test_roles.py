@@ -3,8 +3,8 @@ library A's pages, API and evidence file, on A's host and on the public portal."
 
 import pytest
 
-from portal.monev import services
-from portal.monev.models import Answer, Evidence
+from monev import services
+from monev.models import Answer, Evidence
 from tests.factories import LIBRARY_A, host_of, make_user
 from tests.monev import builders
 

@@ -3,7 +3,7 @@ from fractions import Fraction
 
 import pytest
 
-from portal.monev.instrument_loader import (
+from monev.instrument_loader import (
     OPTION_LETTERS,
     OPTION_POINTS,
     Component,
@@ -12,7 +12,7 @@ from portal.monev.instrument_loader import (
     Option,
     load_all_instruments,
 )
-from portal.monev.scoring import (
+from monev.scoring import (
     GRADE_A,
     GRADE_B,
     GRADE_C,

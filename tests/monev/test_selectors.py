@@ -3,8 +3,8 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from portal.monev import selectors, services
-from portal.monev.selectors import ScoreFilters
+from monev import selectors, services
+from monev.selectors import ScoreFilters
 from tests.factories import make_user
 from tests.monev import builders
 

@@ -4,8 +4,8 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from portal.monev import services
-from portal.monev.exceptions import (
+from monev import services
+from monev.exceptions import (
     AssessmentExists,
     AssessmentLocked,
     IncompleteAssessment,
@@ -13,8 +13,8 @@ from portal.monev.exceptions import (
     InvalidAnswer,
     WorkflowError,
 )
-from portal.monev.instrument_loader import DEFAULT_INSTRUMENTS_DIR
-from portal.monev.models import Answer, AuditAction, AuditEvent, Evidence, HistoricScore, Instrument, Status
+from monev.instrument_loader import DEFAULT_INSTRUMENTS_DIR
+from monev.models import Answer, AuditAction, AuditEvent, Evidence, HistoricScore, Instrument, Status
 from tests.factories import make_user
 from tests.monev import builders
 

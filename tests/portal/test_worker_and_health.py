@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django_tenants.utils import tenant_context
 
-from tenants.catalog.models import Record
-from tenants.catalog.services import upsert_record
+from catalog.models import Record
+from catalog.services import upsert_record
 from tenants.models import Library
 from tenants.tasks import update_collection_counts
 from tests.celery_worker import running_worker

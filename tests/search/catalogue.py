@@ -17,9 +17,9 @@ from datetime import UTC, datetime, timedelta
 
 from elasticsearch import Elasticsearch, helpers
 
+from catalog.normalized import NormalizedCopy, NormalizedRecord
 from search.documents import union_index_settings, union_mapping
 from search.union_document import LibraryHolding, build_union_document_from_normalized, document_id
-from tenants.catalog.normalized import NormalizedCopy, NormalizedRecord
 from tests.factories import LIBRARY_A, LIBRARY_B
 
 

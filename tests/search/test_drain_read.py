@@ -9,11 +9,11 @@ from datetime import date, timedelta
 import pytest
 from django_tenants.utils import tenant_context
 
+from catalog.models import Loan, Member
+from catalog.normalized import NormalizedCopy
+from catalog.services import upsert_record
 from search.indexer import index_fields_for, records_for_index, union_document_for
 from search.union_document import LibraryHolding, TextMemo, union_document
-from tenants.catalog.models import Loan, Member
-from tenants.catalog.normalized import NormalizedCopy
-from tenants.catalog.services import upsert_record
 from tests.factories import make_normalized_record
 
 

@@ -8,11 +8,11 @@ from django.core.management import call_command
 from django.db.models import F
 from django_tenants.utils import tenant_context
 
+from catalog.models import IndexOutbox, Record
+from catalog.services import enqueue_index_changes, upsert_record
 from search.drift import find_drift, repair_drift
 from search.es import get_client
 from search.indexer import drain_outbox
-from tenants.catalog.models import IndexOutbox, Record
-from tenants.catalog.services import enqueue_index_changes, upsert_record
 from tests.factories import LIBRARY_A, make_normalized_record
 from tests.search.union_index import clear_outbox, isolated_union_index, union_documents
 

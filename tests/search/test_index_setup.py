@@ -4,29 +4,29 @@ from django.core.management import call_command
 from search.documents import union_alias
 from search.es import get_client
 from search.index_setup import ensure_union_alias, indices_behind, new_versioned_index_name, swap_alias
+from tests.search.union_index import remove_prefix, unique_prefix
 
 
 @pytest.fixture
 def clean_union(settings):
-    settings.ELASTICSEARCH_INDEX_PREFIX = "simpultest-setup"
+    # A prefix of this run's own: two test runs on one node (two checkouts) never share it.
+    settings.ELASTICSEARCH_INDEX_PREFIX = unique_prefix()
     client = get_client()
-    client.indices.delete(index="simpultest-setup-*", ignore_unavailable=True, allow_no_indices=True)
     yield client
-    client.indices.delete(index="simpultest-setup-*", ignore_unavailable=True, allow_no_indices=True)
-    client.options(ignore_status=404).indices.delete_index_template(name="simpultest-setup-*")
+    remove_prefix(settings.ELASTICSEARCH_INDEX_PREFIX, url=settings.ELASTICSEARCH_URL)
 
 
-def test_es_setup_creates_template_and_alias_with_the_union_mapping(clean_union, capsys):
+def test_es_setup_creates_template_and_alias_with_the_union_mapping(clean_union, capsys, settings):
     call_command("es_setup")
 
     client = clean_union
     indexes = indices_behind(union_alias())
-    assert len(indexes) == 1 and indexes[0].startswith("simpultest-setup-union-v")
+    assert len(indexes) == 1 and indexes[0].startswith(f"{settings.ELASTICSEARCH_INDEX_PREFIX}-union-v")
     mapping = client.indices.get_mapping(index=indexes[0])[indexes[0]]["mappings"]["properties"]
     assert mapping["title_norm"]["analyzer"] == "whitespace"
     assert mapping["work_key"]["type"] == "keyword"
     assert mapping["suggest"]["type"] == "completion"
-    assert "simpultest-setup-union" in capsys.readouterr().out
+    assert f"{settings.ELASTICSEARCH_INDEX_PREFIX}-union" in capsys.readouterr().out
 
 
 def test_es_setup_is_idempotent(clean_union):

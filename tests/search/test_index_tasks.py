@@ -11,10 +11,10 @@ from django.db import connection
 from django_celery_beat.models import PeriodicTask
 from django_tenants.utils import tenant_context
 
+from catalog.models import IndexOutbox, Record
+from catalog.services import upsert_record
 from search.schedules import DRAIN_ALL_OUTBOXES
 from search.tasks import claim_drain_slot, drain_all_outboxes, request_drain
-from tenants.catalog.models import IndexOutbox, Record
-from tenants.catalog.services import upsert_record
 from tenants.models import Library
 from tests.celery_worker import running_worker
 from tests.factories import LIBRARY_A, make_normalized_record

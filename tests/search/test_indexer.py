@@ -11,11 +11,11 @@ from django.db import connection
 from django_tenants.utils import tenant_context
 from elasticsearch import Elasticsearch
 
+from catalog.models import IndexOutbox, Loan, Member, Record
+from catalog.services import delete_record, record_availability_changed, upsert_record
 from search.es import get_client, reset_client
 from search.index_setup import swap_alias
 from search.indexer import DRAIN_LOCK_CLASS, drain_outbox
-from tenants.catalog.models import IndexOutbox, Loan, Member, Record
-from tenants.catalog.services import delete_record, record_availability_changed, upsert_record
 from tests.factories import LIBRARY_A, make_normalized_record
 from tests.search.union_index import clear_outbox, isolated_union_index, union_count, union_documents
 from tests.tcp_proxy import TcpProxy

@@ -6,12 +6,12 @@ import pytest
 from django.core.management import CommandError, call_command
 from django_tenants.utils import tenant_context
 
+from catalog.models import Record
+from catalog.services import delete_record, enqueue_index_changes, upsert_record
 from search.es import get_client
 from search.index_setup import indices_behind
 from search.indexer import drain_outbox
 from search.rebuild import SilentProgress, rebuild_library_in_place, rebuild_union_index
-from tenants.catalog.models import Record
-from tenants.catalog.services import delete_record, enqueue_index_changes, upsert_record
 from tests.factories import LIBRARY_A, LIBRARY_B, make_normalized_record
 from tests.search.union_index import clear_outbox, isolated_union_index, union_count, union_documents
 

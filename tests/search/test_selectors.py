@@ -7,6 +7,9 @@ import pytest
 from django_tenants.utils import tenant_context
 from elasticsearch import helpers
 
+from catalog.models import Loan, Member
+from catalog.selectors import public_records
+from catalog.services import upsert_record
 from search.documents import union_alias
 from search.es import get_client
 from search.query import RESULT_WINDOW, Filters, InvalidCursor, SortOrder
@@ -19,9 +22,6 @@ from search.selectors import (
     work_detail,
 )
 from search.union_document import LibraryHolding, build_union_document
-from tenants.catalog.models import Loan, Member
-from tenants.catalog.selectors import public_records
-from tenants.catalog.services import upsert_record
 from tests.factories import make_normalized_record
 from tests.search.catalogue import (
     ACEH,

@@ -6,6 +6,9 @@ from __future__ import annotations
 import pytest
 from django_tenants.utils import tenant_context
 
+from catalog.normalized import NormalizedCopy
+from catalog.selectors import public_records
+from catalog.services import upsert_record
 from search import analysis
 from search.union_document import (
     LibraryHolding,
@@ -14,9 +17,6 @@ from search.union_document import (
     spell_text,
     suggest_inputs,
 )
-from tenants.catalog.normalized import NormalizedCopy
-from tenants.catalog.selectors import public_records
-from tenants.catalog.services import upsert_record
 from tests.factories import make_normalized_record
 
 _TIMESTAMPS = ("indexed_at", "created_at", "updated_at")

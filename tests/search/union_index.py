@@ -18,10 +18,10 @@ from contextlib import contextmanager
 from django.conf import settings as django_settings
 from elasticsearch import Elasticsearch, helpers
 
+from catalog.models import IndexOutbox
 from search.documents import union_alias
 from search.es import get_client, reset_client
 from search.index_setup import setup_search
-from tenants.catalog.models import IndexOutbox
 
 # Every prefix handed out in this process: at the end of the session none may still have an index or a
 # template (tests/conftest.py checks), so a test that forgets to clean up fails instead of filling the

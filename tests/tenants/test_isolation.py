@@ -3,8 +3,8 @@
 import pytest
 from django_tenants.utils import tenant_context
 
-from tenants.catalog.models import Record
-from tenants.catalog.services import upsert_record
+from catalog.models import Record
+from catalog.services import upsert_record
 from tests.factories import host_of, make_normalized_record, make_user
 
 

@@ -3,7 +3,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection
 from django_tenants.utils import schema_context
 
-from tenants.catalog.models import Record
+from catalog.models import Record
 from tenants.models import Domain, Library
 from tenants.services import LibraryProvisioningError, create_library, delete_library, library_domain
 from tests.tenants.schema_introspection import describe_schema

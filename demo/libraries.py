@@ -1,0 +1,164 @@
+"""Demo data: real Kemenag unit libraries (demo/data/kemenag-units.yaml, copied from the project's
+reference data) with generated Indonesian catalogues, members, loans and users for every role.
+
+Deterministic: the same call gives the same catalogues (demo.catalogue is seeded), and it
+is safe to run twice — existing libraries, records and users are kept and updated, not duplicated.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+import yaml
+from django.db import transaction
+from django_tenants.utils import tenant_context
+
+from catalog.models import Item, Loan, Member
+from catalog.services import upsert_records
+from demo.catalogue import generate_catalog, generate_members
+from portal.accounts.models import GlobalRole, Membership, User
+from tenants.models import Library
+from tenants.services import create_library, refresh_collection_counts
+
+UNITS_FILE = Path(__file__).resolve().parent / "data" / "kemenag-units.yaml"
+DEMO_PASSWORD = "simpul-demo"  # documented in the README; demo databases only
+# A mix of unit kinds and provinces; the first eight are the minimum the demo promises.
+DEFAULT_DEMO_CODES = (
+    "bdk-aceh",
+    "bdk-medan",
+    "bdk-jakarta",
+    "bdk-bandung",
+    "bdk-semarang",
+    "bdk-surabaya",
+    "bdk-makassar",
+    "bla-jakarta",
+    "bla-semarang",
+    "lpmq",
+    "uin-jakarta",
+    "mtsn2-magelang",
+)
+SYSTEM_BY_KIND = {"ptkin": "slims", "madrasah": "slims", "lpmq": "slims", "bla": "slims", "bdk": "slims"}
+
+
+@dataclass
+class DemoSummary:
+    libraries_created: list[str] = field(default_factory=list)
+    libraries_existing: list[str] = field(default_factory=list)
+    records: int = 0
+    users: list[str] = field(default_factory=list)
+
+
+def _chunks(iterable, size: int):
+    iterator = iter(iterable)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+def load_units() -> dict[str, dict]:
+    units = yaml.safe_load(UNITS_FILE.read_text(encoding="utf-8"))["units"]
+    return {unit["code"]: unit for unit in units}
+
+
+def _ensure_user(username: str, *, first_name: str, global_role: str = "", is_staff: bool = False) -> User:
+    defaults = {"first_name": first_name, "global_role": global_role, "is_staff": is_staff}
+    user, created = User.objects.get_or_create(username=username, defaults=defaults)
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    return user
+
+
+def _seed_loans(library_code: str, *, seed: int) -> None:
+    """Open loans on some copies so availability differs from the copy count."""
+    if Loan.objects.exists():
+        return
+    rng = random.Random(f"{seed}:{library_code}:loans")
+    members = list(Member.objects.all())
+    items = list(Item.objects.filter(status="").order_by("item_code").values_list("pk", flat=True))
+    if not members or not items:
+        return
+    today = date(2026, 11, 20)
+    loans = []
+    for item_id in rng.sample(items, k=max(1, len(items) // 8)):
+        loan_date = today - timedelta(days=rng.randint(1, 20))
+        loans.append(
+            Loan(
+                item_id=item_id,
+                member=rng.choice(members),
+                loan_date=loan_date,
+                due_date=loan_date + timedelta(days=14),
+            )
+        )
+    Loan.objects.bulk_create(loans)
+
+
+def seed_library_collection(
+    library: Library, *, size: int, seed: int, progress: Callable[[int], None] | None = None
+) -> int:
+    count = 0
+    with tenant_context(library):
+        for batch in _chunks(generate_catalog(library.code, size=size, seed=seed), 100):
+            upsert_records(batch)
+            count += len(batch)
+            if progress:
+                progress(len(batch))
+        with transaction.atomic():
+            for member in generate_members(library.code, size=40, seed=seed):
+                Member.objects.update_or_create(member_code=member["member_code"], defaults=member)
+            _seed_loans(library.code, seed=seed)
+    refresh_collection_counts(library=library)
+    return count
+
+
+def seed_demo(
+    *,
+    codes: tuple[str, ...] = DEFAULT_DEMO_CODES,
+    records_per_library: int = 320,
+    seed: int = 2024,
+    progress: Callable[[str, int], None] | None = None,
+) -> DemoSummary:
+    units = load_units()
+    unknown = [code for code in codes if code not in units]
+    if unknown:
+        raise ValueError(f"Unknown unit codes (not in {UNITS_FILE.name}): {', '.join(unknown)}")
+    summary = DemoSummary()
+    operator = _ensure_user(
+        "operator", first_name="Operator Simpul", global_role=GlobalRole.OPERATOR, is_staff=True
+    )
+    if not operator.is_superuser:
+        operator.is_superuser = True
+        operator.save(update_fields=["is_superuser"])
+    _ensure_user("pembina", first_name="Pembina Balitbang Diklat", global_role=GlobalRole.SUPERVISOR)
+    summary.users += ["operator", "pembina"]
+    for code in codes:
+        unit = units[code]
+        library = Library.objects.filter(code=code).first()
+        if library is None:
+            library = create_library(
+                code=code,
+                name=unit["name"],
+                kind=unit["kind"],
+                city=unit["city"],
+                province=unit["province"],
+                latitude=unit.get("lat"),
+                longitude=unit.get("lon"),
+                system=SYSTEM_BY_KIND.get(unit["kind"], "slims"),
+            )
+            summary.libraries_created.append(code)
+        else:
+            summary.libraries_existing.append(code)
+        librarian = _ensure_user(f"pustakawan-{code}", first_name=f"Pustakawan {unit['name']}")
+        Membership.objects.get_or_create(user=librarian, library=library)
+        summary.users.append(librarian.username)
+        summary.records += seed_library_collection(
+            library,
+            size=records_per_library,
+            seed=seed,
+            progress=(lambda done, code=code: progress(code, done)) if progress else None,
+        )
+    return summary

@@ -1,8 +1,0 @@
-from django.apps import AppConfig
-
-
-class CatalogConfig(AppConfig):
-    name = "tenants.catalog"
-    label = "catalog"
-    verbose_name = "Katalog"
-    default_auto_field = "django.db.models.BigAutoField"
