@@ -14,6 +14,7 @@ from functools import partial
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django_tenants.utils import schema_context
 
 from catalog import planner_statistics
 from catalog.models import (
@@ -27,7 +28,9 @@ from catalog.models import (
     Subject,
 )
 from catalog.normalized import NormalizedCopy, NormalizedRecord
+from catalog.selectors import collection_counts
 from catalog.signals import index_changes_committed
+from tenants.models import Library
 
 
 @dataclass(frozen=True)
@@ -482,3 +485,13 @@ def delete_record(*, source_key: str) -> bool:
     record.delete()
     enqueue_index_change(record_id=record_id, operation=IndexOutbox.Operation.DELETE)
     return True
+
+
+def refresh_collection_counts(*, library: Library) -> Library:
+    """Store the library's record and copy counts on its row (shown on the public listing)."""
+    with schema_context(library.schema_name):
+        counts = collection_counts()
+    record_count, copy_count = counts["records_public"], counts["copies_public"]
+    Library.objects.filter(pk=library.pk).update(record_count=record_count, copy_count=copy_count)
+    library.record_count, library.copy_count = record_count, copy_count
+    return library

@@ -19,11 +19,11 @@ from django.db import transaction
 from django_tenants.utils import tenant_context
 
 from catalog.models import Item, Loan, Member
-from catalog.services import upsert_records
+from catalog.services import refresh_collection_counts, upsert_records
 from demo.catalogue import generate_catalog, generate_members
 from portal.accounts.models import GlobalRole, Membership, User
 from tenants.models import Library
-from tenants.services import create_library, refresh_collection_counts
+from tenants.services import create_library
 
 UNITS_FILE = Path(__file__).resolve().parent / "data" / "kemenag-units.yaml"
 DEMO_PASSWORD = "simpul-demo"  # documented in the README; demo databases only

@@ -49,7 +49,7 @@ class Library(TenantMixin):
     )
     website = models.URLField(_("situs web"), blank=True)
     active = models.BooleanField(_("aktif"), default=True)
-    # Denormalized collection counts for listings; refreshed by tenants.services.refresh_collection_counts.
+    # Denormalized collection counts for listings; refreshed by catalog.services.refresh_collection_counts.
     record_count = models.PositiveIntegerField(_("jumlah judul"), default=0)
     copy_count = models.PositiveIntegerField(_("jumlah eksemplar"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
-from django_tenants.utils import get_public_schema_name, schema_context
+from django_tenants.utils import get_public_schema_name
 
 from tenants.models import Domain, Library, LibrarySystem, UnitKind
 from tenants.schema_template import ensure_template, replay_template, template_schema_name
@@ -140,15 +140,3 @@ def delete_library(*, library: Library) -> None:
         Library.objects.filter(pk=library.pk).delete()
         with connection.cursor() as cursor:
             cursor.execute(f'DROP SCHEMA IF EXISTS "{schema_name}" CASCADE')
-
-
-def refresh_collection_counts(*, library: Library) -> Library:
-    """Store the library's record and copy counts on its row (shown on the public listing)."""
-    from catalog.selectors import collection_counts
-
-    with schema_context(library.schema_name):
-        counts = collection_counts()
-    record_count, copy_count = counts["records_public"], counts["copies_public"]
-    Library.objects.filter(pk=library.pk).update(record_count=record_count, copy_count=copy_count)
-    library.record_count, library.copy_count = record_count, copy_count
-    return library

@@ -10,8 +10,8 @@ from django_tenants.utils import tenant_context
 
 from catalog.models import Record
 from catalog.services import upsert_record
+from catalog.tasks import update_collection_counts
 from tenants.models import Library
-from tenants.tasks import update_collection_counts
 from tests.celery_worker import running_worker
 from tests.factories import LIBRARY_A, LIBRARY_B, make_normalized_record
 from tests.ports import free_port

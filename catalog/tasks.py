@@ -1,11 +1,11 @@
 from celery import shared_task
 from django.db import connection
 
+from catalog.services import refresh_collection_counts
 from tenants.models import Library
-from tenants.services import refresh_collection_counts
 
 
-@shared_task(name="tenants.update_collection_counts", acks_late=True)
+@shared_task(name="catalog.update_collection_counts", acks_late=True)
 def update_collection_counts() -> dict:
     """Send it with a library's schema active (tenant-schemas-celery carries the schema to the worker):
     counts that library's collection and stores the counts on its row for the public listing."""
