@@ -42,8 +42,18 @@ class Subject(models.Model):
 class Record(models.Model):
     """A bibliographic record (SLiMS ``biblio``)."""
 
+    # Records are keyed per source: a SLiMS harvest (biblio ids) and a MARC file (001 control numbers)
+    # into one library may bring the same key without touching each other's records. ``source_id`` is the
+    # id of the ``harvest.HarvestSource`` that brought the record (a plain number: the catalogue does not
+    # depend on the harvest app); None for a record made in Simpul.
+    source_id = models.BigIntegerField(
+        _("sumber"),
+        null=True,
+        blank=True,
+        help_text=_("Sumber panen cantuman ini; kosong = dibuat di Simpul."),
+    )
     source_key = models.CharField(
-        _("kunci sumber"), max_length=255, unique=True, help_text=_("Identitas cantuman di sumbernya.")
+        _("kunci sumber"), max_length=255, help_text=_("Identitas cantuman di sumbernya.")
     )
     title = models.TextField(_("judul"))
     statement_of_responsibility = models.CharField(_("pernyataan tanggung jawab"), max_length=500, blank=True)
@@ -73,6 +83,11 @@ class Record(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["updated_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_id", "source_key"], nulls_distinct=False, name="unique_record_per_source"
+            )
+        ]
         verbose_name = _("cantuman")
         verbose_name_plural = _("cantuman")
 

@@ -145,15 +145,16 @@ RECORD_FIELDS = (
 
 
 @transaction.atomic
-def upsert_record(*, normalized: NormalizedRecord) -> UpsertResult:
-    """Create or update the record with ``normalized.source_key``; unchanged content writes nothing."""
+def upsert_record(*, normalized: NormalizedRecord, source_id: int | None = None) -> UpsertResult:
+    """Create or update the record with ``normalized.source_key`` from source ``source_id`` (None: made in
+    Simpul); unchanged content writes nothing."""
     content_hash = normalized.content_hash()
-    record = Record.objects.filter(source_key=normalized.source_key).first()
+    record = Record.objects.filter(source_id=source_id, source_key=normalized.source_key).first()
     created = record is None
     if record is not None and record.content_hash == content_hash:
         return UpsertResult(record=record, created=False, changed=False)
     if record is None:
-        record = Record(source_key=normalized.source_key)
+        record = Record(source_id=source_id, source_key=normalized.source_key)
     for field in RECORD_FIELDS:
         setattr(record, field, getattr(normalized, field))
     record.publisher = _publisher(normalized.publisher)
@@ -266,8 +267,15 @@ def _select_instances(cursor, model, column: str, values: list) -> list:
     return [model.from_db(connection.alias, attnames, row) for row in cursor.fetchall()]
 
 
+def _same_source_sql(source_id: int | None) -> tuple[str, list]:
+    """A WHERE fragment for records of ``source_id`` that the ``(source_id, source_key)`` index serves."""
+    return ("source_id IS NULL", []) if source_id is None else ("source_id = %s", [source_id])
+
+
 @transaction.atomic(savepoint=False)
-def upsert_records(normalized_records: Iterable[NormalizedRecord]) -> list[UpsertResult]:
+def upsert_records(
+    normalized_records: Iterable[NormalizedRecord], *, source_id: int | None = None
+) -> list[UpsertResult]:
     """``upsert_record`` for a batch (a harvest page, a slice of an imported file), with the same meaning:
     unchanged content (same ``content_hash``) writes nothing, not even an outbox row; a changed or new
     record gets its fields, publisher, authors, subjects and copies replaced and one outbox row; a copy
@@ -275,10 +283,12 @@ def upsert_records(normalized_records: Iterable[NormalizedRecord]) -> list[Upser
     are never deleted. The difference is the cost: a fixed handful of statements per batch (COPY for what
     is new) instead of a dozen per record.
 
-    A ``source_key`` given twice counts once, with its last content (as two ``upsert_record`` calls would
-    leave it). Returns one result per distinct key, in first-seen order; the records of the results load
-    their other fields from the database when read. Inside a caller's transaction no savepoint is made:
-    an error aborts the caller's transaction (a harvest page is all or nothing anyway).
+    Records are those of source ``source_id`` (None: made in Simpul); another source's record with the
+    same key is a different record. A ``source_key`` given twice counts once, with its last content (as
+    two ``upsert_record`` calls would leave it). Returns one result per distinct key, in first-seen
+    order; the records of the results load their other fields from the database when read. Inside a
+    caller's transaction no savepoint is made: an error aborts the caller's transaction (a harvest page is
+    all or nothing anyway).
     """
     by_key: dict[str, NormalizedRecord] = {}
     for normalized in normalized_records:
@@ -286,10 +296,12 @@ def upsert_records(normalized_records: Iterable[NormalizedRecord]) -> list[Upser
     if not by_key:
         return []
     hashes = {key: normalized.content_hash() for key, normalized in by_key.items()}
+    same_source, same_source_params = _same_source_sql(source_id)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT id, source_key, content_hash FROM {_quoted_table(Record)} WHERE source_key = ANY(%s)",
-            [list(by_key)],
+            f"SELECT id, source_key, content_hash FROM {_quoted_table(Record)}"
+            f" WHERE {same_source} AND source_key = ANY(%s)",
+            [*same_source_params, list(by_key)],
         )
         existing = {
             key: Record.from_db(connection.alias, ["id", "source_key", "content_hash"], [pk, key, content])
@@ -307,7 +319,7 @@ def upsert_records(normalized_records: Iterable[NormalizedRecord]) -> list[Upser
             else:
                 changed.append((record, normalized))
         if new or changed:
-            _write_batch(cursor, new, changed, hashes, results)
+            _write_batch(cursor, new, changed, hashes, results, source_id=source_id)
     return [results[key] for key in by_key]
 
 
@@ -317,6 +329,8 @@ def _write_batch(
     changed: list[tuple[Record, NormalizedRecord]],
     hashes: dict[str, str],
     results: dict[str, UpsertResult],
+    *,
+    source_id: int | None,
 ) -> None:
     now = timezone.now()
     written = new + [normalized for _, normalized in changed]
@@ -329,10 +343,20 @@ def _write_batch(
     rows_written[Record] = _copy_rows(
         cursor,
         Record,
-        ("id", "source_key", *RECORD_FIELDS, "publisher", "content_hash", "created_at", "updated_at"),
+        (
+            "id",
+            "source_id",
+            "source_key",
+            *RECORD_FIELDS,
+            "publisher",
+            "content_hash",
+            "created_at",
+            "updated_at",
+        ),
         (
             (
                 record_ids[n.source_key],
+                source_id,
                 n.source_key,
                 *(getattr(n, name) for name in RECORD_FIELDS),
                 publisher_ids.get(n.publisher.strip()[:255]),
@@ -469,10 +493,10 @@ def _write_batch(
 
 
 @transaction.atomic
-def delete_record(*, source_key: str) -> bool:
+def delete_record(*, source_key: str, source_id: int | None = None) -> bool:
     """Remove a record gone at its source. A record whose copies have loan history is hidden from the
     OPAC instead of deleted, so circulation history is never lost."""
-    record = Record.objects.filter(source_key=source_key).first()
+    record = Record.objects.filter(source_id=source_id, source_key=source_key).first()
     if record is None:
         return False
     if record.items.filter(loans__isnull=False).exists():

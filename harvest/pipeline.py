@@ -396,8 +396,12 @@ def commit_batch(
                 # Not waiting for the WAL flush is safe here: a page and the run's resumption point commit
                 # together, so a database crash can only lose both, and the run then fetches it again.
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
-            results = upsert_records(batch.upserts)
-            deleted = sum(1 for key in dict.fromkeys(batch.deletes) if delete_record(source_key=key))
+            results = upsert_records(batch.upserts, source_id=run.source_id)
+            deleted = sum(
+                1
+                for key in dict.fromkeys(batch.deletes)
+                if delete_record(source_key=key, source_id=run.source_id)
+            )
             if batch.problems:
                 HarvestProblem.objects.bulk_create(
                     [

@@ -505,23 +505,9 @@ def _key(identifier: str) -> str:
     return record_key_from_identifier(identifier)
 
 
-def _harvested_keys(source: HarvestSource, headers: dict[str, tuple]) -> set[str] | None:
-    """The record keys in the library's schema that this source can have written (run with the schema
-    active): SLiMS keys are biblio ids (digits only); a standard repository's are its identifiers, which
-    share its ``oai:<repository>:`` prefix. Records typed in Simpul or demo records are never candidates.
-    None when the source's key space cannot be told (an empty standard repository)."""
-    records = Record.objects.filter(raw_format__in=("oai_dc", "marcxml", "mods"))
-    if source.is_slims:
-        records = records.filter(source_key__regex=r"^[0-9]+$")
-    else:
-        identifiers = [identifier for identifier, _, _ in headers.values()]
-        if not identifiers:
-            return None
-        prefix = identifiers[0].rsplit(":", 1)[0] + ":" if ":" in identifiers[0] else ""
-        if not prefix or not all(identifier.startswith(prefix) for identifier in identifiers):
-            return None
-        records = records.filter(source_key__startswith=prefix)
-    return set(records.values_list("source_key", flat=True))
+def _harvested_keys(source: HarvestSource) -> set[str]:
+    """The record keys in the library's schema that this source wrote (run with the schema active)."""
+    return set(Record.objects.filter(source_id=source.pk).values_list("source_key", flat=True))
 
 
 def _baseline(source: HarvestSource, run: HarvestRun):
@@ -558,18 +544,8 @@ def _reconcile(*, source: HarvestSource, run: HarvestRun, client: OaiClient, all
     run.phase = HarvestRun.Phase.DELETING
     save_run(run, "phase")
     with tenant_context(library):
-        harvested = _harvested_keys(source, headers)
+        harvested = _harvested_keys(source)
     live = {key for key, (_, _, deleted) in headers.items() if not deleted}
-    if harvested is None:
-        commit_batch(
-            run=run,
-            library=library,
-            batch=Batch(
-                problems=[("", _("Ruang kunci sumber tidak dapat ditentukan; tidak ada yang dihapus."))]
-            ),
-            count_page=False,
-        )
-        harvested = set()
     vanished = sorted(harvested - live)
     if (
         not allow_mass_delete

@@ -39,11 +39,13 @@ def test_no_catalogue_index_is_covered_by_another(library_a):
     assert covered == []
 
 
-def test_pattern_indexes_are_kept_only_where_a_prefix_lookup_needs_one(library_a):
+def test_no_pattern_index_is_kept_since_no_query_uses_a_prefix_lookup(library_a):
     pattern = {
         (table, columns[0])
         for table, _, _, _, columns, opclasses in _indexes(library_a.schema_name)
         if "varchar_pattern_ops" in opclasses
     }
 
-    assert pattern == {("catalog_record", "source_key")}  # reconciliation: source_key__startswith
+    # Reconciliation used source_key__startswith to find a source's records; since records are keyed per
+    # source it filters on source_id, which the (source_id, source_key) unique index serves.
+    assert pattern == set()
