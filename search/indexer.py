@@ -320,11 +320,14 @@ def _drain_batch(
     holding: LibraryHolding,
     rows: list[tuple[int, int]],
     result: DrainResult,
+    *,
+    library_active: bool = True,
 ) -> None:
     rows_by_record: dict[int, list[int]] = defaultdict(list)
     for row_id, record_id in rows:
         rows_by_record[record_id].append(row_id)
-    found = index_fields_for(list(rows_by_record))
+    # An inactive library has no documents in the union index: its changes become deletions.
+    found = index_fields_for(list(rows_by_record)) if library_active else {}
     memo = TextMemo()
     record_by_doc_id: dict[str, int] = {}
     operations: list[tuple[str, str]] = []  # (op type, document id), in request order
@@ -404,6 +407,7 @@ def drain_outbox(
     client = client or get_client()
     result = DrainResult(library_code=library.code)
     holding = LibraryHolding.of(library)
+    library_active = Library.objects.filter(pk=library.pk, active=True).exists()
     last_row_id = 0
     with schema_context(library.schema_name):
         while True:
@@ -426,7 +430,7 @@ def drain_outbox(
                     if not rows:
                         break
                     last_row_id = rows[-1][0]
-                    _drain_batch(client, alias, holding, rows, result)
+                    _drain_batch(client, alias, holding, rows, result, library_active=library_active)
             # Rows committed while we held the lock may have had their drain request skipped: look again
             # now that the lock is free, so such a hand-over never waits for the periodic drain.
             pending = IndexOutbox.objects.filter(id__gt=last_row_id).exists()

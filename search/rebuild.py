@@ -228,12 +228,23 @@ def rebuild_library_in_place(
     started = time.monotonic()
     alias = ensure_union_index(client)
     result = LibraryRebuildResult(library_code=library.code)
+    active = Library.objects.filter(pk=library.pk, active=True).exists()
     with library_drain_lock(library, wait=True):
         with schema_context(library.schema_name):
-            sent = set(
-                _load_library(
-                    client, library, index=alias, chunk_size=chunk_size, progress=progress, require_alias=True
+            # An inactive library has no documents in the union index: nothing is sent, all are stale.
+            sent = (
+                set(
+                    _load_library(
+                        client,
+                        library,
+                        index=alias,
+                        chunk_size=chunk_size,
+                        progress=progress,
+                        require_alias=True,
+                    )
                 )
+                if active
+                else set()
             )
         client.indices.refresh(index=alias)
         stale = [

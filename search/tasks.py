@@ -83,3 +83,21 @@ def drain_all_outboxes() -> dict[str, object]:
     for schema_name in schemas:
         send_drain(schema_name=schema_name)
     return {"libraries": len(schemas)}
+
+
+@shared_task(
+    bind=True,
+    name="search.remove_library_documents",
+    acks_late=True,
+    max_retries=10,
+    autoretry_for=(Exception,),
+    retry_backoff=30,
+    retry_backoff_max=1800,
+)
+def remove_library_documents_task(self, library_code: str) -> dict[str, object]:
+    """Remove a withdrawn library's documents when Elasticsearch was down at the moment it was withdrawn."""
+    from search.withdrawal import remove_library_documents
+
+    if Library.objects.filter(code=library_code, active=True).exists():
+        return {"library": library_code, "skipped": "active again"}
+    return {"library": library_code, "deleted": remove_library_documents(library_code=library_code)}

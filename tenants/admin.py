@@ -67,7 +67,11 @@ class LibraryAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
+            active = obj.active
+            if "active" in form.changed_data:
+                obj.active = form.initial.get("active", not active)  # the service changes it, and says so
             super().save_model(request, obj, form, change)
+            services.set_library_active(library=obj, active=active)
             return
         fields = {name: form.cleaned_data.get(name) for name in LibraryCreationForm.Meta.fields}
         created = services.create_library(**fields)

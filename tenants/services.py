@@ -9,8 +9,10 @@ from django.conf import settings
 from django.db import connection, transaction
 from django_tenants.utils import get_public_schema_name
 
+from tenants import hostname_cache
 from tenants.models import Domain, Library, LibrarySystem, UnitKind
 from tenants.schema_template import ensure_template, replay_template, template_schema_name
+from tenants.signals import library_reinstated, library_withdrawn
 
 # Lower-case letters, digits and single hyphens; starts with a letter; 2–48 characters.
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
@@ -129,14 +131,38 @@ def create_library(
 
 
 def delete_library(*, library: Library) -> None:
-    """Delete a library with its schema and domains, in one transaction."""
+    """Delete a library with its schema and domains, in one transaction; after the commit its documents
+    leave the union index (``library_withdrawn``)."""
     schema_name = library.schema_name
     if schema_name in (get_public_schema_name(), template_schema_name()):
         raise LibraryProvisioningError("Skema sistem tidak dapat dihapus.")
     if connection.schema_name != get_public_schema_name():
         connection.set_schema_to_public()
+    code = library.code
     with transaction.atomic():
         library.domains.all().delete()
         Library.objects.filter(pk=library.pk).delete()
         with connection.cursor() as cursor:
             cursor.execute(f'DROP SCHEMA IF EXISTS "{schema_name}" CASCADE')
+        transaction.on_commit(lambda: library_withdrawn.send(sender=Library, library_code=code), robust=True)
+
+
+def set_library_active(*, library: Library, active: bool) -> Library:
+    """Open or close a library's participation: an inactive library leaves the union search at once (its
+    documents are removed after the commit) and its own site says it is not active; set active again, its
+    public records are indexed anew. Setting the state it already has changes nothing."""
+    with transaction.atomic():
+        changed = Library.objects.filter(pk=library.pk).exclude(active=active).update(active=active)
+        library.active = active
+        if changed:
+            if active:
+                transaction.on_commit(
+                    lambda: library_reinstated.send(sender=Library, library=library), robust=True
+                )
+            else:
+                code = library.code
+                transaction.on_commit(
+                    lambda: library_withdrawn.send(sender=Library, library_code=code), robust=True
+                )
+    hostname_cache.forget_all()
+    return library

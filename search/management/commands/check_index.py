@@ -6,6 +6,7 @@ from elasticsearch import ApiError
 
 from search.drift import LibraryDrift, find_drift, repair_drift
 from search.indexer import IndexingError, indexed_libraries
+from search.withdrawal import orphan_library_codes, remove_library_documents
 from tenants.models import Library
 
 _SHOWN_IDS = 10
@@ -37,8 +38,20 @@ class Command(BaseCommand):
         try:
             for library in libraries:
                 self._report(check(library=library))
+            if not options["library"]:
+                self._report_orphans(repair=options["repair"])
         except (ApiError, TransportError, IndexingError) as error:
             raise CommandError(f"Elasticsearch is not reachable or refused the request: {error}") from error
+
+    def _report_orphans(self, *, repair: bool) -> None:
+        """Documents of libraries that were deleted or set inactive are extra, whole libraries of them."""
+        for code, count in sorted(orphan_library_codes().items()):
+            self.stdout.write(
+                self.style.WARNING(f"{code}: not an active library, {count} documents in the index (extra)")
+            )
+            if repair:
+                deleted = remove_library_documents(library_code=code)
+                self.stdout.write(self.style.SUCCESS(f"  repaired: {deleted} deleted"))
 
     def _report(self, drift: LibraryDrift) -> None:
         line = (
