@@ -38,6 +38,7 @@ class UpsertResult:
     record: Record
     created: bool
     changed: bool
+    kept_local_edit: bool = False  # the source changed a record edited in Simpul: the edit was kept
 
 
 def _publisher(name: str) -> Publisher | None:
@@ -274,7 +275,10 @@ def _same_source_sql(source_id: int | None) -> tuple[str, list]:
 
 @transaction.atomic(savepoint=False)
 def upsert_records(
-    normalized_records: Iterable[NormalizedRecord], *, source_id: int | None = None
+    normalized_records: Iterable[NormalizedRecord],
+    *,
+    source_id: int | None = None,
+    overwrite_local_edits: bool = False,
 ) -> list[UpsertResult]:
     """``upsert_record`` for a batch (a harvest page, a slice of an imported file), with the same meaning:
     unchanged content (same ``content_hash``) writes nothing, not even an outbox row; a changed or new
@@ -283,12 +287,14 @@ def upsert_records(
     are never deleted. The difference is the cost: a fixed handful of statements per batch (COPY for what
     is new) instead of a dozen per record.
 
-    Records are those of source ``source_id`` (None: made in Simpul); another source's record with the
-    same key is a different record. A ``source_key`` given twice counts once, with its last content (as
-    two ``upsert_record`` calls would leave it). Returns one result per distinct key, in first-seen
-    order; the records of the results load their other fields from the database when read. Inside a
-    caller's transaction no savepoint is made: an error aborts the caller's transaction (a harvest page is
-    all or nothing anyway).
+    Records are those of source ``source_id`` (None: made in Simpul); another source's record with the same
+    key is a different record. A record a librarian edited in Simpul (``edited_in_simpul_at``) is never
+    overwritten by its source (a harvest) unless ``overwrite_local_edits`` (a librarian's own import that
+    updates matching records): its result says ``kept_local_edit``. A ``source_key`` given twice counts once,
+    with its last content (as two ``upsert_record`` calls would leave it). Returns one result per distinct
+    key, in first-seen order; the records of the results load their other fields from the database when read.
+    Inside a caller's transaction no savepoint is made: an error aborts the caller's transaction (a harvest
+    page is all or nothing anyway).
     """
     by_key: dict[str, NormalizedRecord] = {}
     for normalized in normalized_records:
@@ -299,14 +305,17 @@ def upsert_records(
     same_source, same_source_params = _same_source_sql(source_id)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT id, source_key, content_hash FROM {_quoted_table(Record)}"
-            f" WHERE {same_source} AND source_key = ANY(%s)",
+            "SELECT id, source_key, content_hash, edited_in_simpul_at IS NOT NULL"
+            f" FROM {_quoted_table(Record)} WHERE {same_source} AND source_key = ANY(%s)",
             [*same_source_params, list(by_key)],
         )
-        existing = {
-            key: Record.from_db(connection.alias, ["id", "source_key", "content_hash"], [pk, key, content])
-            for pk, key, content in cursor.fetchall()
-        }
+        existing, edited = {}, set()
+        for pk, key, content, edited_in_simpul in cursor.fetchall():
+            existing[key] = Record.from_db(
+                connection.alias, ["id", "source_key", "content_hash"], [pk, key, content]
+            )
+            if edited_in_simpul:
+                edited.add(key)
         results: dict[str, UpsertResult] = {}
         new: list[NormalizedRecord] = []
         changed: list[tuple[Record, NormalizedRecord]] = []
@@ -316,6 +325,8 @@ def upsert_records(
                 new.append(normalized)
             elif record.content_hash == hashes[key]:
                 results[key] = UpsertResult(record=record, created=False, changed=False)
+            elif key in edited and not overwrite_local_edits:
+                results[key] = UpsertResult(record=record, created=False, changed=False, kept_local_edit=True)
             else:
                 changed.append((record, normalized))
         if new or changed:

@@ -36,4 +36,5 @@ class StaffDashboardView(LibraryStaffRequiredMixin, TemplateView):
             **super().get_context_data(**kwargs),
             "library": current_library(self.request),
             "counts": selectors.collection_counts(),
+            "staff_section": "ringkasan",
         }

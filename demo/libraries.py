@@ -18,7 +18,7 @@ import yaml
 from django.db import transaction
 from django_tenants.utils import tenant_context
 
-from catalog.models import Item, Loan, Member
+from catalog.models import Item, Loan, Member, MemberType
 from catalog.services import refresh_collection_counts, upsert_records
 from demo.catalogue import generate_catalog, generate_members
 from portal.accounts.models import GlobalRole, Membership, User
@@ -43,6 +43,8 @@ DEFAULT_DEMO_CODES = (
     "mtsn2-magelang",
 )
 SYSTEM_BY_KIND = {"ptkin": "slims", "madrasah": "slims", "lpmq": "slims", "bla": "slims", "bdk": "slims"}
+# Demo libraries that have moved over from SLiMS: their catalogue and circulation are managed in Simpul.
+MANAGED_DEMO_CODES = ("bdk-aceh", "bdk-jakarta", "lpmq", "mtsn2-magelang")
 
 
 @dataclass
@@ -71,6 +73,21 @@ def _ensure_user(username: str, *, first_name: str, global_role: str = "", is_st
         user.set_password(DEMO_PASSWORD)
         user.save()
     return user
+
+
+# Loan rules of the demo's member types (items at once, loan days, renewals, fine per day in rupiah).
+MEMBER_TYPE_RULES = {
+    "Pegawai": {"loan_limit": 5, "loan_days": 14, "renewals_allowed": 2, "fine_per_day": 500},
+    "Peserta Diklat": {"loan_limit": 3, "loan_days": 7, "renewals_allowed": 1, "fine_per_day": 500},
+    "Umum": {"loan_limit": 2, "loan_days": 7, "renewals_allowed": 0, "fine_per_day": 1000},
+}
+MEMBERS_EXPIRE_ON = date(2027, 12, 31)
+
+
+def _member_type(name: str) -> MemberType:
+    rules = MEMBER_TYPE_RULES.get(name, MEMBER_TYPE_RULES["Umum"])
+    member_type, _ = MemberType.objects.get_or_create(name=name, defaults=rules)
+    return member_type
 
 
 def _seed_loans(library_code: str, *, seed: int) -> None:
@@ -109,7 +126,11 @@ def seed_library_collection(
                 progress(len(batch))
         with transaction.atomic():
             for member in generate_members(library.code, size=40, seed=seed):
-                Member.objects.update_or_create(member_code=member["member_code"], defaults=member)
+                member_type = _member_type(member.pop("member_type"))
+                Member.objects.update_or_create(
+                    member_code=member["member_code"],
+                    defaults={**member, "member_type": member_type, "expires_on": MEMBERS_EXPIRE_ON},
+                )
             _seed_loans(library.code, seed=seed)
     refresh_collection_counts(library=library)
     return count
@@ -147,7 +168,7 @@ def seed_demo(
                 province=unit["province"],
                 latitude=unit.get("lat"),
                 longitude=unit.get("lon"),
-                system=SYSTEM_BY_KIND.get(unit["kind"], "slims"),
+                system="simpul" if code in MANAGED_DEMO_CODES else SYSTEM_BY_KIND.get(unit["kind"], "slims"),
             )
             summary.libraries_created.append(code)
         else:

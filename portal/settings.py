@@ -183,6 +183,9 @@ STORAGES = {
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("SIMPUL_MEDIA_ROOT", str(BASE_DIR / "media")))
+# A library's private files (member photos, import uploads): outside MEDIA_ROOT, served only by views that
+# check the permission module (catalog/storage.py).
+PRIVATE_MEDIA_ROOT = Path(env("SIMPUL_PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private" / "catalog")))
 # Monev evidence files: outside MEDIA_ROOT (which has a public URL), served only by a view that checks
 # the permission module; stored under random names.
 MONEV_EVIDENCE_ROOT = Path(env("SIMPUL_MONEV_EVIDENCE_ROOT", str(BASE_DIR / "private" / "monev-evidence")))

@@ -19,9 +19,18 @@ class LibraryCreationForm(forms.ModelForm):
             "latitude",
             "longitude",
             "system",
+            "catalogue_mode",
             "website",
             "active",
         )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Empty: derived from the system (Simpul or none → managed in Simpul, SLiMS/INLISLite → harvested).
+        self.fields["catalogue_mode"].required = False
+
+    def clean_catalogue_mode(self) -> str | None:
+        return self.cleaned_data.get("catalogue_mode") or None
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip()
@@ -39,8 +48,18 @@ class DomainInline(admin.TabularInline):
 
 @admin.register(Library)
 class LibraryAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "kind", "city", "province", "system", "record_count", "active")
-    list_filter = ("kind", "system", "province", "active")
+    list_display = (
+        "code",
+        "name",
+        "kind",
+        "city",
+        "province",
+        "system",
+        "catalogue_mode",
+        "record_count",
+        "active",
+    )
+    list_filter = ("kind", "system", "catalogue_mode", "province", "active")
     search_fields = ("code", "name", "city", "province")
     readonly_fields = ("schema_name", "record_count", "copy_count", "created_at")
     inlines = [DomainInline]

@@ -46,6 +46,18 @@ def can_view_library_internals(user: User | AnonymousUser, library: Library) -> 
     return can_manage_library(user, library) or is_supervisor(user)
 
 
+def can_read_library_catalogue(user: User | AnonymousUser, library: Library) -> bool:
+    """See the whole catalogue of the library, hidden records included, and its circulation figures:
+    its staff and supervisors (who read every catalogue and change none)."""
+    return can_view_library_internals(user, library)
+
+
+def can_edit_library_catalogue(user: User | AnonymousUser, library: Library) -> bool:
+    """Change records and copies: the library's staff, and only when the catalogue is managed in Simpul
+    (a harvested library's catalogue is edited in its own SLiMS)."""
+    return can_manage_library(user, library) and bool(getattr(library, "catalogue_managed_in_simpul", False))
+
+
 def can_supervise(user: User | AnonymousUser) -> bool:
     """Compare libraries, verify or return assessments."""
     return is_supervisor(user) or is_operator(user)

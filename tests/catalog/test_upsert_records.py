@@ -141,3 +141,29 @@ def test_content_hash_is_the_hash_of_the_records_fields_without_its_raw_metadata
 
     assert record.content_hash() == expected
     assert replace(record, raw_metadata="<other/>").content_hash() == expected
+
+
+def test_a_source_never_overwrites_a_record_edited_in_simpul_unless_asked(library_a):
+    from django.utils import timezone
+
+    with tenant_context(library_a):
+        original = make_normalized_record(title="Pedoman Zakat")
+        (stored,) = upsert_records([original], source_id=77)
+        Record.objects.filter(pk=stored.record.pk).update(
+            title="Pedoman Zakat (disunting pustakawan)", edited_in_simpul_at=timezone.now()
+        )
+        IndexOutbox.objects.all().delete()
+        from_source = replace(original, title="Pedoman Zakat (versi SLiMS)")
+
+        (kept,) = upsert_records([from_source], source_id=77)
+
+        assert (kept.changed, kept.kept_local_edit) == (False, True)
+        assert Record.objects.get(pk=stored.record.pk).title == "Pedoman Zakat (disunting pustakawan)"
+        assert not IndexOutbox.objects.exists()
+
+        (overwritten,) = upsert_records([from_source], source_id=77, overwrite_local_edits=True)
+
+        assert (
+            overwritten.changed
+            and Record.objects.get(pk=stored.record.pk).title == "Pedoman Zakat (versi SLiMS)"
+        )

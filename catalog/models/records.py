@@ -1,15 +1,20 @@
-"""A library's own collection, in its own PostgreSQL schema (TENANT_APPS).
-
-Follows SLiMS's data model (docs/architecture.md): ``Record`` is SLiMS ``biblio``, ``Item`` is
-``item`` (a copy, "eksemplar"), authors carry a level (1 = primary), a copy is on loan while a loan row is
-open. Members and loans are personal data: they never leave this schema.
-"""
+"""Bibliographic records (SLiMS ``biblio``), their authorities (authors, subjects, publishers) and copies."""
 
 from __future__ import annotations
 
+import uuid
+from pathlib import PurePath
+
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+
+def cover_upload_path(record: Record, filename: str) -> str:
+    """Covers are public images under MEDIA_ROOT, one folder per library schema, random names."""
+    from django.db import connection
+
+    suffix = PurePath(filename).suffix.lower()[:8] or ".jpg"
+    return f"covers/{connection.schema_name}/{uuid.uuid4().hex}{suffix}"
 
 
 class Publisher(models.Model):
@@ -71,7 +76,14 @@ class Record(models.Model):
     language = models.CharField(_("bahasa"), max_length=8, blank=True)
     notes = models.TextField(_("catatan"), blank=True)
     material_type = models.CharField(_("jenis bahan (GMD)"), max_length=60, blank=True)
+    abstract = models.TextField(_("abstrak"), blank=True)
     opac_hide = models.BooleanField(_("sembunyikan di OPAC"), default=False)
+    cover = models.ImageField(_("sampul"), upload_to=cover_upload_path, blank=True)
+    cover_thumbnail = models.ImageField(_("sampul kecil"), upload_to=cover_upload_path, blank=True)
+    # Copy cataloguing: the union record this one was copied from ("<library code>:<record id>").
+    copied_from = models.CharField(_("disalin dari"), max_length=120, blank=True)
+    # Set when a librarian edits the record in Simpul: a harvest never overwrites such a record.
+    edited_in_simpul_at = models.DateTimeField(_("disunting di Simpul"), null=True, blank=True)
     authors = models.ManyToManyField(Author, through="RecordAuthor", related_name="records")
     subjects = models.ManyToManyField(Subject, related_name="records", blank=True)
     raw_format = models.CharField(max_length=16, blank=True)
@@ -102,7 +114,16 @@ class RecordAuthor(models.Model):
         Record, on_delete=models.CASCADE, related_name="record_authors", db_index=False
     )
     author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="record_authors")
+
+    class Role(models.TextChoices):
+        AUTHOR = "author", _("Pengarang")
+        EDITOR = "editor", _("Penyunting")
+        TRANSLATOR = "translator", _("Penerjemah")
+        COMPILER = "compiler", _("Penyusun")
+        ILLUSTRATOR = "illustrator", _("Ilustrator")
+
     level = models.PositiveSmallIntegerField(default=2, help_text=_("1 = pengarang utama"))
+    role = models.CharField(_("peran"), max_length=16, choices=Role.choices, default=Role.AUTHOR)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -114,13 +135,23 @@ class RecordAuthor(models.Model):
 
 
 class Item(models.Model):
-    """One copy of a record (SLiMS ``item``; "eksemplar")."""
+    """One copy of a record (SLiMS ``item``; "eksemplar"). "On loan" is not a status: a copy is on loan
+    while a loan row of it is open (``Loan``)."""
 
     class Status(models.TextChoices):
         AVAILABLE = "", _("Tersedia")
         REPAIR = "R", _("Diperbaiki")
-        MISSING = "MIS", _("Hilang")
+        LOST = "LOST", _("Hilang")
+        MISSING = "MIS", _("Tidak ditemukan")
         NO_LOAN = "NL", _("Tidak dipinjamkan")
+
+    class AcquisitionSource(models.TextChoices):
+        PURCHASE = "purchase", _("Pembelian")
+        GIFT = "gift", _("Hadiah/sumbangan")
+        GRANT = "grant", _("Hibah")
+        EXCHANGE = "exchange", _("Tukar-menukar")
+        OWN = "own", _("Terbitan sendiri")
+        OTHER = "other", _("Lainnya")
 
     record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="items")
     item_code = models.CharField(_("kode eksemplar"), max_length=64, unique=True)
@@ -128,7 +159,13 @@ class Item(models.Model):
     collection_type = models.CharField(_("tipe koleksi"), max_length=60, blank=True)
     location = models.CharField(_("lokasi"), max_length=100, blank=True)
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, blank=True, default="")
+    acquired_on = models.DateField(_("tanggal pengadaan"), null=True, blank=True)
+    acquisition_source = models.CharField(
+        _("sumber pengadaan"), max_length=16, choices=AcquisitionSource.choices, blank=True
+    )
+    price = models.DecimalField(_("harga"), max_digits=12, decimal_places=2, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
     class Meta:
         ordering = ["item_code"]
@@ -137,73 +174,3 @@ class Item(models.Model):
 
     def __str__(self) -> str:
         return self.item_code
-
-
-class Member(models.Model):
-    member_code = models.CharField(_("nomor anggota"), max_length=40, unique=True)
-    name = models.CharField(_("nama"), max_length=200)
-    member_type = models.CharField(_("jenis keanggotaan"), max_length=60, blank=True)
-    email = models.EmailField(blank=True)
-    expires_on = models.DateField(_("berlaku sampai"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("anggota")
-        verbose_name_plural = _("anggota")
-
-    def __str__(self) -> str:
-        return f"{self.member_code} {self.name}"
-
-
-class Loan(models.Model):
-    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="loans")
-    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="loans")
-    loan_date = models.DateField(_("tanggal pinjam"))
-    due_date = models.DateField(_("jatuh tempo"))
-    is_lent = models.BooleanField(default=True)
-    is_return = models.BooleanField(default=False)
-    return_date = models.DateField(_("tanggal kembali"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-loan_date"]
-        constraints = [
-            # A copy is on loan while a loan row has is_lent=1 and is_return=0 (SLiMS); at most one such row.
-            models.UniqueConstraint(
-                fields=["item"], condition=Q(is_lent=True, is_return=False), name="one_open_loan_per_item"
-            )
-        ]
-        verbose_name = _("peminjaman")
-        verbose_name_plural = _("peminjaman")
-
-    def __str__(self) -> str:
-        return f"{self.item} → {self.member}"
-
-
-class IndexOutbox(models.Model):
-    """A change that must reach the union index (transactional outbox, docs/architecture.md "One pipeline").
-
-    Written by ``catalog.services`` in the same transaction as the change itself, so a committed
-    change always has its row and a rolled-back one never does. ``search.indexer.drain_outbox`` reads
-    the rows in id order, indexes each record's *current* state (many rows for one record are fine: the
-    drain coalesces them) and deletes the rows only after Elasticsearch has acknowledged. ``record_id`` is
-    not a foreign key: the row must outlive the record it announces the deletion of.
-    """
-
-    class Operation(models.TextChoices):
-        UPSERT = "upsert", _("Perbarui")
-        DELETE = "delete", _("Hapus")
-
-    record_id = models.BigIntegerField(_("cantuman"))
-    operation = models.CharField(_("operasi"), max_length=8, choices=Operation.choices)
-    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
-    attempts = models.PositiveIntegerField(_("percobaan"), default=0)
-    last_error = models.TextField(_("galat terakhir"), blank=True)
-
-    class Meta:
-        ordering = ["id"]
-        verbose_name = _("antrean indeks")
-        verbose_name_plural = _("antrean indeks")
-
-    def __str__(self) -> str:
-        return f"{self.operation} {self.record_id}"
