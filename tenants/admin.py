@@ -19,18 +19,9 @@ class LibraryCreationForm(forms.ModelForm):
             "latitude",
             "longitude",
             "system",
-            "catalogue_mode",
             "website",
             "active",
         )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Empty: derived from the system (Simpul or none → managed in Simpul, SLiMS/INLISLite → harvested).
-        self.fields["catalogue_mode"].required = False
-
-    def clean_catalogue_mode(self) -> str | None:
-        return self.cleaned_data.get("catalogue_mode") or None
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip()
@@ -55,11 +46,10 @@ class LibraryAdmin(admin.ModelAdmin):
         "city",
         "province",
         "system",
-        "catalogue_mode",
         "record_count",
         "active",
     )
-    list_filter = ("kind", "system", "catalogue_mode", "province", "active")
+    list_filter = ("kind", "system", "province", "active")
     search_fields = ("code", "name", "city", "province")
     readonly_fields = ("schema_name", "record_count", "copy_count", "created_at")
     inlines = [DomainInline]

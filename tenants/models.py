@@ -29,14 +29,6 @@ class LibrarySystem(models.TextChoices):
     NONE = "none", _("Tidak ada")
 
 
-class CatalogueMode(models.TextChoices):
-    """Where a library's catalogue is kept (docs/architecture.md, "Two kinds of library"): harvested from
-    its own SLiMS (read-only in Simpul, edited there) or managed in Simpul (edited here)."""
-
-    HARVESTED = "harvested", _("Dipanen dari sistem perpustakaan sendiri")
-    MANAGED = "managed", _("Dikelola di Simpul")
-
-
 class LibraryQuerySet(models.QuerySet):
     def active(self) -> LibraryQuerySet:
         return self.filter(active=True)
@@ -54,12 +46,6 @@ class Library(TenantMixin):
     longitude = models.DecimalField(_("bujur"), max_digits=8, decimal_places=5, null=True, blank=True)
     system = models.CharField(
         _("sistem otomasi"), max_length=16, choices=LibrarySystem.choices, default=LibrarySystem.SLIMS
-    )
-    catalogue_mode = models.CharField(
-        _("pengelolaan katalog"),
-        max_length=16,
-        choices=CatalogueMode.choices,
-        default=CatalogueMode.HARVESTED,
     )
     website = models.URLField(_("situs web"), blank=True)
     active = models.BooleanField(_("aktif"), default=True)
@@ -83,7 +69,10 @@ class Library(TenantMixin):
 
     @property
     def catalogue_managed_in_simpul(self) -> bool:
-        return self.catalogue_mode == CatalogueMode.MANAGED
+        """Simpul is the library's system: its catalogue and circulation are kept and edited here. Any other
+        system (SLiMS, INLISLite) is the source of truth, harvested and read-only in Simpul
+        (docs/architecture.md, "Two kinds of library")."""
+        return self.system == LibrarySystem.SIMPUL
 
     @property
     def primary_domain(self) -> str:

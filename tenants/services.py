@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from django_tenants.utils import get_public_schema_name
 
 from tenants import hostname_cache
-from tenants.models import CatalogueMode, Domain, Library, LibrarySystem, UnitKind
+from tenants.models import Domain, Library, LibrarySystem, UnitKind
 from tenants.schema_template import ensure_template, replay_template, template_schema_name
 from tenants.signals import library_reinstated, library_withdrawn
 
@@ -80,12 +80,9 @@ def create_library(
     system: str = LibrarySystem.SLIMS,
     website: str = "",
     active: bool = True,
-    catalogue_mode: str | None = None,
 ) -> Library:
     """Create a library: its row, its schema (from the template DDL) and its domain — all or nothing.
 
-    ``catalogue_mode`` defaults to "managed in Simpul" for a library whose system is Simpul or none, and
-    to "harvested" for one that runs SLiMS or INLISLite.
 
     The three happen in one transaction (PostgreSQL DDL is transactional), so a failure at any point
     leaves neither a Library row without a schema nor a schema without a row.
@@ -126,12 +123,6 @@ def create_library(
             system=system,
             website=website,
             active=active,
-            catalogue_mode=catalogue_mode
-            or (
-                CatalogueMode.MANAGED
-                if system in (LibrarySystem.SIMPUL, LibrarySystem.NONE)
-                else CatalogueMode.HARVESTED
-            ),
         )
         library.full_clean(exclude=["schema_name"])
         library.save()

@@ -58,9 +58,9 @@ def status_for(
 def managed(library):
     """Make ``library`` managed in Simpul for this test (inside the test's transaction)."""
     from tenants import hostname_cache
-    from tenants.models import CatalogueMode, Library
+    from tenants.models import Library, LibrarySystem
 
-    Library.objects.filter(pk=library.pk).update(catalogue_mode=CatalogueMode.MANAGED)
-    library.catalogue_mode = CatalogueMode.MANAGED
+    Library.objects.filter(pk=library.pk).update(system=LibrarySystem.SIMPUL)
+    library.system = LibrarySystem.SIMPUL
     hostname_cache.forget_all()  # the host → library cache must not serve the harvested copy
     return library

@@ -118,7 +118,6 @@ def test_deactivating_in_the_admin_removes_the_documents(indexed_library):
         "city": indexed_library.city,
         "province": indexed_library.province,
         "system": indexed_library.system,
-        "catalogue_mode": indexed_library.catalogue_mode,
         "domains-TOTAL_FORMS": "0",
         "domains-INITIAL_FORMS": "0",
     }
