@@ -242,7 +242,8 @@ def build_query_mix(libraries: int, count: int, seed: int = 7) -> list[dict[str,
 
 
 def _search_request(params: dict[str, object]):
-    from search.query import FACETS, Filters, SortOrder
+    from search.query.filters import FACETS, Filters
+    from search.query.paging import SortOrder
     from search.selectors import SearchRequest
 
     values = {facet.param: tuple(params[facet.param]) for facet in FACETS if params.get(facet.param)}

@@ -30,17 +30,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from search import citations, selectors
-from search.query import (
-    FACETS,
-    MAX_PER_PAGE,
-    MAX_QUERY_LENGTH,
-    RESULT_WINDOW,
-    YEAR_MAX,
-    YEAR_MIN,
-    Filters,
-    InvalidCursor,
-    SortOrder,
-)
+from search.query.bodies import MAX_PER_PAGE, RESULT_WINDOW
+from search.query.filters import FACETS, Filters
+from search.query.paging import InvalidCursor, SortOrder
+from search.query.syntax import MAX_QUERY_LENGTH, YEAR_MAX, YEAR_MIN
 from tenants.models import UnitKind
 
 MAX_FACET_VALUES = 50

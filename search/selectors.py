@@ -1,8 +1,9 @@
 """Reads of the union index for the API and the pages: searches, works, records and suggestions, returned
 as plain dataclasses (no Elasticsearch response objects leave this module).
 
-Request bodies come from ``search.query``; see its docstring for the query language and for how paging
-works around Elasticsearch's refusal to combine ``collapse`` with ``search_after``.
+Request bodies come from the ``search.query`` package: ``search.query.syntax`` for the query language,
+``search.query.bodies`` for how paging works around Elasticsearch's refusal to combine ``collapse`` with
+``search_after``.
 """
 
 from __future__ import annotations
@@ -25,32 +26,29 @@ from elasticsearch import ApiError, BadRequestError, TransportError
 from search import analysis
 from search.documents import union_alias
 from search.es import get_client
-from search.query import (
-    FACET_COUNTS_WORKS,
-    FACETS,
+from search.query.bodies import (
     RESULT_WINDOW,
-    Cursor,
-    Filters,
-    InvalidCursor,
-    ParsedQuery,
-    SortOrder,
-    build_completion,
     build_deep_page,
-    build_did_you_mean,
     build_facets,
     build_library_counts,
     build_page,
-    build_query,
     build_record,
-    build_relaxed_query,
     build_work_holdings,
     build_work_summary,
+)
+from search.query.builder import build_query, build_relaxed_query
+from search.query.filters import FACET_COUNTS_WORKS, FACETS, Filters
+from search.query.paging import (
+    Cursor,
+    InvalidCursor,
+    SortOrder,
     decode_cursor,
     default_order,
     encode_cursor,
-    parse_query,
     search_fingerprint,
 )
+from search.query.suggestions import build_completion, build_did_you_mean
+from search.query.syntax import ParsedQuery, parse_query
 from search.union_document import document_id, suggest_form
 
 logger = logging.getLogger(__name__)

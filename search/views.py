@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from search import citations, selectors
 from search.api import SearchParamsSerializer, serializer_error_message
-from search.query import FACETS, InvalidCursor, SortOrder
+from search.query.filters import FACETS
+from search.query.paging import InvalidCursor, SortOrder
 
 FACET_TITLES = {
     "perpustakaan": _lazy("Perpustakaan"),

@@ -1,5 +1,5 @@
-"""search/query.py: parsing (unit) and the built queries run against the real Elasticsearch node over the
-fixed catalogue (tests/search/catalogue.py)."""
+"""search/query/ (syntax, builder, paging, bodies): parsing (unit) and the built queries run against the real
+Elasticsearch node over the fixed catalogue (tests/search/catalogue.py)."""
 
 from __future__ import annotations
 
@@ -9,28 +9,23 @@ import pytest
 
 from search.documents import union_alias
 from search.es import get_client
-from search.query import (
+from search.query.bodies import build_page
+from search.query.builder import build_query
+from search.query.filters import Filters
+from search.query.paging import Cursor, InvalidCursor, SortOrder, decode_cursor, encode_cursor, sort_spec
+from search.query.syntax import (
     And,
     CallNumber,
-    Cursor,
     Field,
-    Filters,
-    InvalidCursor,
     Isbn,
     Not,
     Or,
     Phrase,
-    SortOrder,
     Words,
     Year,
     YearRange,
-    build_page,
-    build_query,
-    decode_cursor,
-    encode_cursor,
     parse_query,
     parse_year_range,
-    sort_spec,
 )
 from tests.search.catalogue import REF_OF_WORK_KEY
 

@@ -12,7 +12,9 @@ from catalog.selectors import public_records
 from catalog.services import upsert_record
 from search.documents import union_alias
 from search.es import get_client
-from search.query import RESULT_WINDOW, Filters, InvalidCursor, SortOrder
+from search.query.bodies import RESULT_WINDOW
+from search.query.filters import Filters
+from search.query.paging import InvalidCursor, SortOrder
 from search.selectors import (
     PageTooDeep,
     SearchRequest,
