@@ -11,6 +11,7 @@ import re
 from functools import lru_cache
 from urllib.parse import quote
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,6 +24,7 @@ from drf_spectacular.utils import (
     extend_schema_field,
     inline_serializer,
 )
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
@@ -30,14 +32,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from search import citations, selectors
-from search.query.bodies import MAX_PER_PAGE, RESULT_WINDOW
-from search.query.filters import FACETS, Filters
-from search.query.paging import InvalidCursor, SortOrder
-from search.query.syntax import MAX_QUERY_LENGTH, YEAR_MAX, YEAR_MIN
-from tenants.models import UnitKind
+from search.params import SearchParamsSerializer, serializer_error_message
+from search.query.paging import InvalidCursor
 
-MAX_FACET_VALUES = 50
-PUBLIC_URLCONF = "portal.urls_public"
 MAX_CITATIONS = 100
 _RECORD_REF_RE = re.compile(r"^([a-z0-9_-]{1,48}):(\d{1,18})$")
 RECORD_REFS_PATTERN = r"^[a-z0-9_-]{1,48}:[0-9]{1,18}(,[a-z0-9_-]{1,48}:[0-9]{1,18})*$"
@@ -47,79 +44,16 @@ class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
-def _facet_values(max_length: int, help_text: str, child=None) -> serializers.ListField:
-    return serializers.ListField(
-        child=child or serializers.CharField(max_length=max_length),
-        required=False,
-        max_length=MAX_FACET_VALUES,
-        help_text=help_text + " Ulangi parameter untuk memilih beberapa nilai (digabung dengan ATAU).",
-    )
-
-
-class SearchParamsSerializer(serializers.Serializer):
-    q = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        max_length=MAX_QUERY_LENGTH,
-        help_text='Kata kunci: frasa "...", AND/OR/NOT, -kata, judul: pengarang: subjek: penerbit: isbn: '
-        "tahun:2010-2020 panggil:. Kosong = koleksi terbaru.",
-    )
-    perpustakaan = _facet_values(48, "Kode perpustakaan.")
-    provinsi = _facet_values(100, "Provinsi perpustakaan.")
-    jenis = _facet_values(16, "Jenis satker.", child=serializers.ChoiceField(choices=UnitKind.values))
-    bahan = _facet_values(60, "Jenis bahan (GMD).")
-    bahasa = _facet_values(8, "Kode bahasa (id, ar, en, ...).")
-    subjek = _facet_values(255, "Subjek, persis seperti di faset.")
-    tahun_dari = serializers.IntegerField(required=False, min_value=YEAR_MIN, max_value=YEAR_MAX)
-    tahun_sampai = serializers.IntegerField(required=False, min_value=YEAR_MIN, max_value=YEAR_MAX)
-    urut = serializers.ChoiceField(
-        choices=[order.value for order in SortOrder],
-        required=False,
-        help_text="relevansi (bawaan bila ada kata kunci), tahun, tahun_lama, judul, "
-        "terbaru (bawaan tanpa kata kunci).",
-    )
-    halaman = serializers.IntegerField(required=False, min_value=1, max_value=RESULT_WINDOW, default=1)
-    setelah = serializers.CharField(
-        required=False,
-        max_length=4000,
-        help_text="Token halaman berikutnya ('next' dari jawaban sebelumnya); untuk halaman sedalam apa pun.",
-    )
-    per_halaman = serializers.IntegerField(required=False, min_value=1, max_value=MAX_PER_PAGE, default=20)
-
-    def validate(self, attrs):
-        start, end = attrs.get("tahun_dari"), attrs.get("tahun_sampai")
-        if start is not None and end is not None and start > end:
-            raise ValidationError({"tahun_dari": _("tahun_dari tidak boleh lebih besar dari tahun_sampai.")})
-        if attrs.get("setelah") and attrs.get("halaman", 1) != 1:
-            raise ValidationError({"setelah": _("Pakai halaman atau setelah, tidak keduanya.")})
-        return attrs
-
-    def to_request(self) -> selectors.SearchRequest:
-        data = self.validated_data
-        values = {facet.param: tuple(dict.fromkeys(data.get(facet.param) or [])) for facet in FACETS}
-        filters = Filters(
-            values={param: chosen for param, chosen in values.items() if chosen},
-            year_from=data.get("tahun_dari"),
-            year_to=data.get("tahun_sampai"),
-        )
-        return selectors.SearchRequest(
-            text=data.get("q", ""),
-            filters=filters,
-            order=SortOrder(data["urut"]) if data.get("urut") else None,
-            page=data.get("halaman", 1),
-            per_page=data.get("per_halaman", 20),
-            after=data.get("setelah", ""),
-        )
-
-
 # --- Output --------------------------------------------------------------------------------------------
 
 
 @lru_cache(maxsize=1)
 def _url_templates() -> tuple[str, str]:
-    """The public site's work and library URLs with a placeholder, reversed once per process."""
-    work = reverse("search:work-page", args=["WORKKEY"], urlconf=PUBLIC_URLCONF)
-    library = reverse("library-detail", args=["LIBRARYCODE"], urlconf=PUBLIC_URLCONF)
+    """The public site's work and library URLs with a placeholder, reversed once per process. The public
+    site's URLconf is django-tenants' ``PUBLIC_SCHEMA_URLCONF`` (ROOT_URLCONF is a library site's)."""
+    urlconf = settings.PUBLIC_SCHEMA_URLCONF
+    work = reverse("search:work-page", args=["WORKKEY"], urlconf=urlconf)
+    library = reverse("library-detail", args=["LIBRARYCODE"], urlconf=urlconf)
     return work, library
 
 
@@ -373,21 +307,6 @@ class WorkSerializer(serializers.Serializer):
 # --- Views ---------------------------------------------------------------------------------------------
 
 
-def _flatten(errors, prefix: str = "") -> list[str]:
-    if isinstance(errors, dict):
-        return [line for key, value in errors.items() for line in _flatten(value, f"{prefix}{key}")]
-    if isinstance(errors, list):
-        if all(not isinstance(item, dict | list) for item in errors):
-            return [f"{prefix}: {' '.join(str(item) for item in errors)}"]
-        return [line for item in errors for line in _flatten(item, prefix)]
-    return [f"{prefix}: {errors}"]
-
-
-def serializer_error_message(serializer: serializers.Serializer) -> str:
-    """One readable line from a serializer's errors: "per_halaman: Pastikan nilai ini ..."."""
-    return "; ".join(_flatten(serializer.errors))
-
-
 def _blank_params(serializer: serializers.Serializer, data) -> dict[str, list[str]]:
     """Parameters sent empty (``halaman=``) whose field does not allow blank. DRF reads query parameters
     like an HTML form and treats such a value as absent, so the API would answer as if it had not been
@@ -623,3 +542,15 @@ class CiteSelectionApi(APIView):
         if not sources:
             raise NotFound(_("Tidak satu pun cantuman itu ditemukan."))
         return _citation_response(request, sources, data["format"], data["unduh"], "simpul-sitasi")
+
+
+# --- Schema --------------------------------------------------------------------------------------------
+
+
+class SchemaApi(SpectacularAPIView):
+    """The OpenAPI schema of the site that serves it: the URLconf the request was routed with (django-tenants
+    sets ``request.urlconf`` on the public site), not ROOT_URLCONF, which is a library site's."""
+
+    def get(self, request, *args, **kwargs):
+        self.urlconf = getattr(request, "urlconf", None) or self.urlconf
+        return super().get(request, *args, **kwargs)

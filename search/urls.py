@@ -1,8 +1,8 @@
 """URLs of the union search on the public site: the JSON API, its OpenAPI schema and docs, and the
-pages. Included from ``portal/urls_public.py``."""
+pages. Included by the public site's URLconf (django-tenants' ``PUBLIC_SCHEMA_URLCONF``)."""
 
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularSwaggerView
 
 from search import api, views
 
@@ -21,7 +21,6 @@ urlpatterns = [
         name="api-record-cite",
     ),
     path("api/cite", api.CiteSelectionApi.as_view(), name="api-cite"),
-    # The public site's API (its URLconf, not ROOT_URLCONF, which is a library site's).
-    path("api/schema/", SpectacularAPIView.as_view(urlconf="portal.urls_public"), name="api-schema"),
+    path("api/schema/", api.SchemaApi.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="search:api-schema"), name="api-docs"),
 ]

@@ -1,5 +1,5 @@
 """Public pages of the union catalogue: results (``/cari/``) and the permanent page of a work
-(``/karya/<work_key>/``). Thin: the API's parameter serializer validates, the selectors search."""
+(``/karya/<work_key>/``). Thin: ``search.params`` validates (as for the API), the selectors search."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from search import citations, selectors
-from search.api import SearchParamsSerializer, serializer_error_message
+from search.params import SearchParamsSerializer, serializer_error_message
 from search.query.filters import FACETS
 from search.query.paging import InvalidCursor, SortOrder
 
