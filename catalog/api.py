@@ -3,6 +3,7 @@ from rest_framework import generics, serializers
 
 from catalog import selectors
 from catalog.models import Record
+from catalog.normalized import DESCRIPTIVE_FIELDS
 
 
 class RecordSerializer(serializers.ModelSerializer):
@@ -13,21 +14,8 @@ class RecordSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Record
-        fields = (
-            "id",
-            "title",
-            "authors",
-            "subjects",
-            "publisher",
-            "publish_place",
-            "publish_year",
-            "isbn_issn",
-            "call_number",
-            "classification",
-            "language",
-            "material_type",
-            "copies_total",
-        )
+        # Every descriptive field of the one declaration (catalog.normalized), then the copy count.
+        fields = ("id", *DESCRIPTIVE_FIELDS, "copies_total")
 
     def get_authors(self, record: Record) -> list[str]:
         return [link.author.name for link in record.record_authors.all()]

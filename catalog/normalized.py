@@ -3,6 +3,11 @@
 Adapters (OAI-PMH oai_dc / MARCXML / MODS, uploaded files), the demo generator and librarian edits all
 produce a ``NormalizedRecord``; ``catalog.services.upsert_record`` is the only writer of the
 catalogue tables. Field names follow SLiMS's ``biblio`` / ``item`` tables (see docs/architecture.md).
+
+This is also the one declaration of a record's fields: the catalogue's columns (``RECORD_COLUMNS``), the
+tenant API's serializer, the union document and the fields citations read all derive their lists from
+``NormalizedRecord`` through the groups below, so a field added here reaches each of them (the tests in
+tests/catalog/test_record_fields.py check that they agree).
 """
 
 from __future__ import annotations
@@ -65,3 +70,21 @@ class NormalizedRecord:
 
 
 _HASHED_FIELDS = tuple(field.name for field in fields(NormalizedRecord) if field.name != "raw_metadata")
+
+
+# --- The field groups every other list derives from ----------------------------------------------------
+
+# Fields that say where a record came from or how to handle it, not what it describes.
+CONTROL_FIELDS = ("source_key", "opac_hide", "copies", "raw_format", "raw_metadata", "extra")
+# Descriptive fields stored in tables of their own (name-keyed vocabularies), not in columns of the record.
+RELATED_FIELDS = ("authors", "subjects", "publisher")
+
+DESCRIPTIVE_FIELDS = tuple(item.name for item in fields(NormalizedRecord) if item.name not in CONTROL_FIELDS)
+"""The bibliographic description, in declaration order: what is shown, indexed and cited."""
+
+DESCRIPTIVE_COLUMNS = tuple(name for name in DESCRIPTIVE_FIELDS if name not in RELATED_FIELDS)
+"""Descriptive fields a ``catalog.models.Record`` keeps in a column of the same name."""
+
+RECORD_COLUMNS = (*DESCRIPTIVE_COLUMNS, "opac_hide", "raw_format", "raw_metadata")
+"""Every field ``catalog.services`` copies from a ``NormalizedRecord`` into a column of the same name
+(the key, the related fields and the copies are written their own way)."""

@@ -27,7 +27,7 @@ from catalog.models import (
     RecordAuthor,
     Subject,
 )
-from catalog.normalized import NormalizedCopy, NormalizedRecord
+from catalog.normalized import RECORD_COLUMNS, NormalizedCopy, NormalizedRecord
 from catalog.selectors import collection_counts
 from catalog.signals import index_changes_committed
 from tenants.models import Library
@@ -125,24 +125,7 @@ def record_availability_changed(*, record_id: int) -> IndexOutbox:
     return enqueue_index_change(record_id=record_id, operation=IndexOutbox.Operation.UPSERT)
 
 
-RECORD_FIELDS = (
-    "title",
-    "statement_of_responsibility",
-    "edition",
-    "isbn_issn",
-    "publish_place",
-    "publish_year",
-    "collation",
-    "series_title",
-    "call_number",
-    "classification",
-    "language",
-    "notes",
-    "material_type",
-    "opac_hide",
-    "raw_format",
-    "raw_metadata",
-)
+RECORD_FIELDS = RECORD_COLUMNS  # declared once, with the record (catalog.normalized)
 
 
 @transaction.atomic

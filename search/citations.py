@@ -16,11 +16,25 @@ import json
 import re
 from collections.abc import Iterable
 
+from search.union_document import RECORD_DISPLAY_FIELDS
+
 FORMATS = {
     "ris": ("application/x-research-info-systems", "ris"),
     "bibtex": ("application/x-bibtex", "bib"),
     "csl-json": ("application/vnd.citationstyles.csl+json", "json"),
 }
+
+# What a citation is made from: the record as catalogued (every display field the union document derives
+# from the one declaration of a record's fields), the normalized year and ISBNs, and where it is held.
+CITED_FIELDS = (
+    "library_code",
+    "library_name",
+    "record_id",
+    "work_key",
+    *RECORD_DISPLAY_FIELDS,
+    "year",
+    "isbn",
+)
 
 _ORGANIZATION_WORDS = {
     "departemen",

@@ -80,6 +80,7 @@ class UnionRecord(Document):
     publish_place = Keyword()
     publish_year = Keyword()  # as catalogued ("1440 H/2019")
     year = Integer()  # parsed four-digit year for the histogram and range facet
+    statement_of_responsibility = Keyword(index=False)  # as catalogued ("penyusun, Tim Penulis ...")
     edition = Keyword(index=False)
     collation = Keyword(index=False)
     notes_norm = _normalized_text()

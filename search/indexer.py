@@ -39,12 +39,12 @@ from elastic_transport import TransportError
 from elasticsearch import ApiError, Elasticsearch
 
 from catalog.models import Author, IndexOutbox, Item, Loan, Publisher, Record, RecordAuthor, Subject
+from catalog.normalized import DESCRIPTIVE_COLUMNS, NormalizedRecord
 from catalog.selectors import available_items
 from search.documents import union_alias
 from search.es import get_client
 from search.index_setup import setup_search
 from search.union_document import (
-    RECORD_COLUMN_FIELDS,
     LibraryHolding,
     RecordFields,
     TextMemo,
@@ -128,19 +128,17 @@ def _table(model) -> str:
 
 @cache
 def _fields_sql() -> str:
-    """One query for the public records among ``%s`` (an array of ids): the ``RecordFields`` columns in
-    their order, then copies total and available — what ``records_for_index`` reads, without the ORM.
-    Authors come in their position order; subjects in no particular order (documents sort them)."""
-    columns = ", ".join(
-        f"r.{connection.ops.quote_name(Record._meta.get_field(name).column)}"
-        for name in ("source_key", "title")
-    )
+    """One query for the public records among ``%s`` (an array of ids): id, dates, authors, subjects,
+    publisher, then the source key and the ``DESCRIPTIVE_COLUMNS`` in their order, then copies total and
+    available — what ``records_for_index`` reads, without the ORM. Authors come in their position order;
+    subjects in no particular order (documents sort them)."""
+    quote = connection.ops.quote_name
     record_columns = ", ".join(
-        f"r.{connection.ops.quote_name(Record._meta.get_field(name).column)}" for name in RECORD_COLUMN_FIELDS
+        f"r.{quote(Record._meta.get_field(name).column)}" for name in ("source_key", *DESCRIPTIVE_COLUMNS)
     )
-    subject_links = connection.ops.quote_name(Record.subjects.through._meta.db_table)
+    subject_links = quote(Record.subjects.through._meta.db_table)
     return f"""
-        SELECT r.id, {columns},
+        SELECT r.id, r.created_at, r.updated_at,
             (SELECT array_agg(a.name ORDER BY ra.position, ra.id)
                FROM {_table(RecordAuthor)} ra JOIN {_table(Author)} a ON a.id = ra.author_id
               WHERE ra.record_id = r.id),
@@ -167,17 +165,15 @@ def index_fields_for(record_ids: list[int]) -> dict[int, tuple[RecordFields, int
         rows = cursor.fetchall()
     found: dict[int, tuple[RecordFields, int, int]] = {}
     for row in rows:
-        record_id, source_key, title, authors, subjects, publisher = row[:6]
-        fields = RecordFields(
-            record_id,
-            source_key,
-            title,
-            tuple(authors) if authors else (),
-            tuple(subjects) if subjects else (),
-            publisher or "",
-            *row[6:-2],
+        record_id, created_at, updated_at, authors, subjects, publisher, source_key = row[:7]
+        content = NormalizedRecord(
+            source_key=source_key,
+            authors=tuple(authors) if authors else (),
+            subjects=tuple(subjects) if subjects else (),
+            publisher=publisher or "",
+            **dict(zip(DESCRIPTIVE_COLUMNS, row[7:-2], strict=True)),
         )
-        found[record_id] = (fields, row[-2], row[-1])
+        found[record_id] = (RecordFields(record_id, content, created_at, updated_at), row[-2], row[-1])
     return found
 
 

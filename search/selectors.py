@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import gettext_noop
 from elasticsearch import ApiError, BadRequestError, TransportError
 
-from search import analysis
+from search import analysis, citations
 from search.documents import union_alias
 from search.es import get_client
 from search.query.bodies import (
@@ -702,32 +702,9 @@ def records_by_ref(refs: list[tuple[str, int]]) -> list[dict]:
     if not refs:
         return []
     ids = [document_id(code, record_id) for code, record_id in refs]
-    body = {"query": {"ids": {"values": ids}}, "size": len(ids), "_source": list(_CITATION_FIELDS)}
+    body = {"query": {"ids": {"values": ids}}, "size": len(ids), "_source": list(citations.CITED_FIELDS)}
     found = {hit["_id"]: hit["_source"] for hit in _search(body)["hits"]["hits"]}
     return [found[doc_id] for doc_id in ids if doc_id in found]
-
-
-_CITATION_FIELDS = (
-    "library_code",
-    "library_name",
-    "record_id",
-    "work_key",
-    "title",
-    "authors",
-    "subjects",
-    "publisher",
-    "publish_place",
-    "publish_year",
-    "year",
-    "edition",
-    "isbn",
-    "isbn_display",
-    "call_number",
-    "language",
-    "material_type",
-    "series_title",
-    "collation",
-)
 
 
 # --- Suggestions ---------------------------------------------------------------------------------------

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
-from dataclasses import fields as dataclass_fields
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from catalog.normalized import NormalizedRecord
+from catalog.normalized import DESCRIPTIVE_COLUMNS, DESCRIPTIVE_FIELDS, NormalizedRecord
 from search import analysis
 
 _YEAR_RE = re.compile(r"(1[5-9]\d{2}|20\d{2})")
@@ -108,33 +107,43 @@ def _joined(values: list[str]) -> str:
 
 @dataclass(frozen=True)
 class RecordFields:
-    """The catalogue values a union document is built from, whatever holds them (a ``Record`` row in a
-    library's schema, or a ``NormalizedRecord`` that never touched PostgreSQL, as in the benchmark)."""
+    """What a union document is built from: a record's id and dates, and its catalogue content in the one
+    declaration of a record's fields (``catalog.normalized.NormalizedRecord``), whatever held it (a
+    ``Record`` row in a library's schema, or a ``NormalizedRecord`` that never touched PostgreSQL, as in the
+    benchmark). The content's copies, raw metadata and ``opac_hide`` are not read."""
 
     record_id: int
-    source_key: str
-    title: str
-    authors: tuple[str, ...] = ()
-    subjects: tuple[str, ...] = ()
-    publisher: str = ""
-    publish_place: str = ""
-    publish_year: str = ""
-    edition: str = ""
-    collation: str = ""
-    series_title: str = ""
-    notes: str = ""
-    isbn_issn: str = ""
-    call_number: str = ""
-    classification: str = ""
-    language: str = ""
-    material_type: str = ""
+    content: NormalizedRecord
     created_at: datetime | None = None
     updated_at: datetime | None = None
 
+    def __getattr__(self, name: str) -> object:
+        # Reads like the record it holds: ``fields.title``, ``fields.authors``.
+        if name in _CONTENT_FIELDS:
+            return getattr(self.content, name)
+        raise AttributeError(name)
 
-# The fields a ``Record`` stores in columns of the same name (all but the first six, which are the id,
-# the source key, the title, and the authors, subjects and publisher stored in tables of their own).
-RECORD_COLUMN_FIELDS = tuple(field.name for field in dataclass_fields(RecordFields))[6:]
+
+_CONTENT_FIELDS = frozenset(("source_key", *DESCRIPTIVE_FIELDS))
+
+
+# How the document shows each descriptive field of a record (``DESCRIPTIVE_FIELDS``): under its own name,
+# except as said here — so a field added to the declaration is shown (and cited) without being listed.
+SHOWN_AS = {"isbn_issn": "isbn_display"}  # ``isbn`` holds the normalized forms the search matches
+NOT_SHOWN = frozenset({"notes"})  # long and unique: searched (``notes_norm``), not kept
+RECORD_DISPLAY_FIELDS = tuple(
+    SHOWN_AS.get(name, name) for name in DESCRIPTIVE_FIELDS if name not in NOT_SHOWN
+)
+"""Document fields that show the record as catalogued (result lists, the work page, citations)."""
+
+
+def _shown_value(name: str, value: object) -> object:
+    if name == "subjects":
+        # Subjects have no order in the catalogue (a plain many-to-many), and the SQL and ORM reads return
+        # them in whatever order PostgreSQL finds them: sort, so every road gives the same document.
+        return sorted(value)
+    return list(value) if isinstance(value, tuple) else value
+
 
 _SUGGEST_MAX_WORDS = 12
 _SUGGEST_SUFFIXES = 2  # also complete from the 2nd and 3rd word of a title ("shalat" in "Tuntunan Shalat")
@@ -192,16 +201,19 @@ def union_document(
     """The union-index document of one holding; every builder goes through here. ``memo`` (one per drain
     batch) saves analysing the same text twice; the document is the same with or without it."""
     memo = memo or TextMemo()
-    authors = list(fields.authors)
-    # Subjects have no order in the catalogue (a plain many-to-many), and the SQL and ORM reads return
-    # them in whatever order PostgreSQL finds them: sort, so every road gives the same document.
-    subjects = sorted(fields.subjects)
+    record = fields.content
+    shown = {
+        SHOWN_AS.get(name, name): _shown_value(name, getattr(record, name))
+        for name in DESCRIPTIVE_FIELDS
+        if name not in NOT_SHOWN
+    }
+    authors, subjects = shown["authors"], shown["subjects"]
     primary_author = authors[0] if authors else ""
-    title_folded = memo.fold_only(fields.title)
+    title_folded = memo.fold_only(record.title)
     work_key = work_key_for(
-        isbn_issn=fields.isbn_issn, title=fields.title, primary_author=primary_author, memo=memo
+        isbn_issn=record.isbn_issn, title=record.title, primary_author=primary_author, memo=memo
     )
-    spell = spell_text(fields.title, authors, subjects, memo=memo)
+    spell = spell_text(record.title, authors, subjects, memo=memo)
     return {
         "_id": document_id(library.code, fields.record_id),
         "library_code": library.code,
@@ -210,40 +222,27 @@ def union_document(
         "province": library.province,
         "unit_kind": library.unit_kind,
         "record_id": fields.record_id,
-        "source_key": fields.source_key,
+        "source_key": record.source_key,
         "work_key": work_key,
-        "title": fields.title,
-        "title_norm": memo.normalize_for_index(fields.title),
+        **shown,
+        "title_norm": memo.normalize_for_index(record.title),
         "title_exact": title_folded,
         "title_sort": title_folded[:200],
-        "authors": authors,
         "authors_norm": memo.normalize_for_index(_joined(authors)),
         "author_primary": primary_author,
-        "subjects": subjects,
         "subjects_norm": memo.normalize_for_index(_joined(subjects)),
-        "series_title": fields.series_title,
-        "series_norm": memo.normalize_for_index(fields.series_title),
-        "publisher": fields.publisher,
-        "publisher_norm": memo.normalize_for_index(fields.publisher),
-        "publish_place": fields.publish_place,
-        "publish_year": fields.publish_year,
-        "year": parse_year(fields.publish_year),
-        "edition": fields.edition,
-        "collation": fields.collation,
-        "notes_norm": analysis.normalize_for_index(fields.notes),  # long and unique: not kept
-        "isbn": memo.isbn_forms(fields.isbn_issn or ""),
-        "isbn_display": fields.isbn_issn,
-        "call_number": fields.call_number,
-        "classification": fields.classification,
-        "language": fields.language,
-        "material_type": fields.material_type,
+        "series_norm": memo.normalize_for_index(record.series_title),
+        "publisher_norm": memo.normalize_for_index(record.publisher),
+        "year": parse_year(record.publish_year),
+        "notes_norm": analysis.normalize_for_index(record.notes),  # long and unique: not memoized
+        "isbn": memo.isbn_forms(record.isbn_issn or ""),
         "copies_total": copies_total,
         "copies_available": copies_available,
         "created_at": fields.created_at.isoformat() if fields.created_at else None,
         "updated_at": fields.updated_at.isoformat() if fields.updated_at else None,
         "indexed_at": datetime.now(UTC).isoformat(),
         "spell": spell,
-        "suggest": {"input": suggest_inputs(fields.title, authors, memo=memo)},
+        "suggest": {"input": suggest_inputs(record.title, authors, memo=memo)},
     }
 
 
@@ -252,15 +251,14 @@ def build_union_document(
 ) -> dict[str, object]:
     """The document for ``record`` (a ``catalog.models.Record`` with authors, subjects and
     publisher prefetched). Returns the source with ``_id`` set, ready for a bulk request."""
-    fields = RecordFields(
-        record.pk,
-        record.source_key,
-        record.title,
-        tuple(link.author.name for link in record.record_authors.all()),
-        tuple(subject.name for subject in record.subjects.all()),
-        record.publisher.name if record.publisher_id else "",
-        *(getattr(record, name) for name in RECORD_COLUMN_FIELDS),
+    content = NormalizedRecord(
+        source_key=record.source_key,
+        authors=tuple(link.author.name for link in record.record_authors.all()),
+        subjects=tuple(subject.name for subject in record.subjects.all()),
+        publisher=record.publisher.name if record.publisher_id else "",
+        **{name: getattr(record, name) for name in DESCRIPTIVE_COLUMNS},
     )
+    fields = RecordFields(record.pk, content, record.created_at, record.updated_at)
     return union_document(
         library=library, fields=fields, copies_total=copies_total, copies_available=copies_available
     )
@@ -272,27 +270,14 @@ def build_union_document_from_normalized(
     """The document a ``NormalizedRecord`` would get once stored as ``record_id`` in ``library``'s schema,
     without PostgreSQL (benchmark and fixed test catalogues). Copies on the shelf are those with an empty
     status: a normalized record carries no loans."""
-    fields = RecordFields(
-        record_id=record_id,
-        source_key=record.source_key,
-        title=record.title,
+    # As catalog.services stores them: names stripped, empty ones dropped.
+    content = replace(
+        record,
         authors=tuple(name.strip() for name in record.authors if name.strip()),
         subjects=tuple(name.strip() for name in record.subjects if name.strip()),
         publisher=record.publisher.strip(),
-        publish_place=record.publish_place,
-        publish_year=record.publish_year,
-        edition=record.edition,
-        collation=record.collation,
-        series_title=record.series_title,
-        notes=record.notes,
-        isbn_issn=record.isbn_issn,
-        call_number=record.call_number,
-        classification=record.classification,
-        language=record.language,
-        material_type=record.material_type,
-        created_at=created_at,
-        updated_at=created_at,
     )
+    fields = RecordFields(record_id, content, created_at=created_at, updated_at=created_at)
     available = sum(1 for copy in record.copies if not copy.status)
     return union_document(
         library=library, fields=fields, copies_total=len(record.copies), copies_available=available

@@ -19,12 +19,14 @@ from search.query.builder import build_query
 from search.query.filters import Filters, facet_aggregations, filtered
 from search.query.paging import SortOrder, sort_spec
 from search.query.syntax import ParsedQuery
+from search.union_document import RECORD_DISPLAY_FIELDS
 
 RESULT_WINDOW = 10_000  # index.max_result_window: from + size of a collapsed page must stay inside it
 MAX_PER_PAGE = 100
 HOLDINGS_PER_WORK = 5
 
-# Fields of the source that result lists show (not the normalized copies).
+# Fields of the source that result lists show (not the normalized copies): the holding library, the
+# record as catalogued (derived from the one declaration of a record's fields), and the copy counts.
 DISPLAY_FIELDS = [
     "library_code",
     "library_name",
@@ -33,22 +35,9 @@ DISPLAY_FIELDS = [
     "unit_kind",
     "record_id",
     "work_key",
-    "title",
-    "authors",
-    "subjects",
-    "series_title",
-    "publisher",
-    "publish_place",
-    "publish_year",
+    *RECORD_DISPLAY_FIELDS,
     "year",
-    "edition",
-    "collation",
     "isbn",
-    "isbn_display",
-    "call_number",
-    "classification",
-    "language",
-    "material_type",
     "copies_total",
     "copies_available",
 ]
