@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from catalog.models import Item, Loan, Record
+from tenants.models import Library, LibrarySystem
 
 
 def open_loan_exists() -> Exists:
@@ -12,6 +13,14 @@ def open_loan_exists() -> Exists:
 def available_items() -> QuerySet[Item]:
     """Copies on the shelf: status available and no open loan."""
     return Item.objects.filter(status="").exclude(open_loan_exists())
+
+
+def availability_is_known(library: Library) -> bool:
+    """Whether Simpul knows which of ``library``'s copies are on the shelf (docs/architecture.md,
+    "Availability"): only where the library's circulation runs in Simpul, so that its loans are
+    ``Loan`` rows here. A harvested or imported catalogue (SLiMS, INLISLite, none) brings copies and their
+    item status but never loans: its copies' availability is unknown, only their number is."""
+    return library.system == LibrarySystem.SIMPUL
 
 
 def public_records() -> QuerySet[Record]:

@@ -17,13 +17,15 @@ def library_home(request: HttpRequest) -> HttpResponse:
 
 def record_detail(request: HttpRequest, record_id: int) -> HttpResponse:
     record = get_object_or_404(selectors.public_records(), pk=record_id)
+    library = current_library(request)
     available, total = selectors.availability_for(record)
     context = {
-        "library": current_library(request),
+        "library": library,
         "record": record,
         "items": record.items.all(),
         "available": available,
         "total": total,
+        "availability_known": library is not None and selectors.availability_is_known(library),
     }
     return render(request, "catalog/record_detail.html", context)
 

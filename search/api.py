@@ -89,6 +89,7 @@ def holding_data(holding: selectors.Holding) -> dict:
         "call_number": holding.call_number,
         "copies_available": holding.copies_available,
         "copies_total": holding.copies_total,
+        "availability_known": holding.availability_known,
     }
 
 
@@ -165,6 +166,7 @@ def work_data(work: selectors.WorkDetail) -> dict:
         "library_count": work.library_count,
         "copies_available": work.copies_available,
         "copies_total": work.copies_total,
+        "copies_availability_unknown": work.copies_unknown,
     }
 
 
@@ -178,8 +180,15 @@ class HoldingSerializer(serializers.Serializer):
     unit_kind = serializers.CharField()
     title = serializers.CharField(help_text="Judul seperti dikatalog perpustakaan ini.")
     call_number = serializers.CharField()
-    copies_available = serializers.IntegerField()
+    copies_available = serializers.IntegerField(
+        allow_null=True,
+        help_text="Eksemplar di rak; null bila ketersediaan tidak diketahui (perpustakaan tidak melaporkan "
+        "peminjaman).",
+    )
     copies_total = serializers.IntegerField()
+    availability_known = serializers.BooleanField(
+        help_text="Apakah perpustakaan ini melaporkan peminjaman (sirkulasinya di Simpul)."
+    )
 
     def get_library_url(self, holding) -> str:
         return library_url(holding.library_code)
@@ -273,8 +282,13 @@ class RecordSerializer(serializers.Serializer):
     work_key = serializers.CharField()
     work_url = serializers.SerializerMethodField()
     library_url = serializers.SerializerMethodField()
-    copies_available = serializers.IntegerField()
+    copies_available = serializers.IntegerField(
+        allow_null=True, help_text="Eksemplar di rak; null bila ketersediaan tidak diketahui."
+    )
     copies_total = serializers.IntegerField()
+    availability_known = serializers.BooleanField(
+        help_text="Apakah perpustakaan ini melaporkan peminjaman (sirkulasinya di Simpul)."
+    )
     availability_is_live = serializers.BooleanField(
         help_text="Ketersediaan dibaca langsung dari katalog perpustakaan (bukan dari indeks)."
     )
@@ -297,8 +311,14 @@ class WorkSerializer(serializers.Serializer):
     work = WorkHitSerializer(source="head")
     holdings = HoldingSerializer(many=True)
     library_count = serializers.IntegerField()
-    copies_available = serializers.IntegerField()
+    copies_available = serializers.IntegerField(
+        help_text="Eksemplar di rak, di perpustakaan yang ketersediaannya diketahui."
+    )
     copies_total = serializers.IntegerField()
+    copies_availability_unknown = serializers.IntegerField(
+        source="copies_unknown",
+        help_text="Eksemplar yang ketersediaannya tidak diketahui (perpustakaan tanpa data peminjaman).",
+    )
 
     def get_url(self, work) -> str:
         return work_url(work.work_key)

@@ -12,6 +12,7 @@ an index template gives every versioned index this mapping, so a rebuild is "new
 from __future__ import annotations
 
 from elasticsearch.dsl import (
+    Boolean,
     Completion,
     Date,
     Document,
@@ -91,7 +92,9 @@ class UnionRecord(Document):
     language = Keyword(eager_global_ordinals=True)
     material_type = Keyword(eager_global_ordinals=True)
     copies_total = Integer()
-    copies_available = Integer()
+    copies_available = Integer()  # absent where availability is unknown
+    availability_known = Boolean()  # the library's circulation runs in Simpul (its loans are known)
+    availability = Keyword(eager_global_ordinals=True)  # union_document.Availability: the facet
     created_at = Date()
     updated_at = Date()
     indexed_at = Date()

@@ -3,7 +3,8 @@
 Three kinds of drift, per library:
 - missing: a public record (not hidden from the OPAC) with no document;
 - extra: a document with no public record behind it (deleted, hidden, or an id that is no record's);
-- stale: a document whose ``updated_at`` is older than the record's.
+- stale: a document whose ``updated_at`` is older than the record's, or whose ``availability_known`` is
+  not what the library's system now says (an operator moved the library's circulation into Simpul or out).
 
 The index is read *before* the schema: a record created in between then shows as missing (re-enqueued,
 harmless) rather than as extra (deleted from the index, wrong). A repair holds the library's drain lock
@@ -20,6 +21,7 @@ from django_tenants.utils import schema_context
 from elasticsearch import Elasticsearch, helpers
 
 from catalog.models import IndexOutbox, Record
+from catalog.selectors import availability_is_known
 from catalog.services import enqueue_index_changes
 from search.es import get_client
 from search.indexer import (
@@ -51,14 +53,23 @@ class LibraryDrift:
         return not (self.missing_ids or self.extra_ids or self.stale_ids)
 
 
-def _indexed_documents(client: Elasticsearch, *, alias: str, library_code: str) -> dict[str, datetime | None]:
-    """``{document id: updated_at}`` of every document of the library."""
+def _indexed_documents(
+    client: Elasticsearch, *, alias: str, library_code: str
+) -> dict[str, tuple[datetime | None, bool | None]]:
+    """``{document id: (updated_at, availability_known)}`` of every document of the library."""
     client.indices.refresh(index=alias)
-    query = {"query": {"term": {"library_code": library_code}}, "_source": ["updated_at"]}
-    documents: dict[str, datetime | None] = {}
+    query = {
+        "query": {"term": {"library_code": library_code}},
+        "_source": ["updated_at", "availability_known"],
+    }
+    documents: dict[str, tuple[datetime | None, bool | None]] = {}
     for hit in helpers.scan(client, query=query, index=alias, size=2000, scroll="2m"):
-        updated_at = hit.get("_source", {}).get("updated_at")
-        documents[hit["_id"]] = datetime.fromisoformat(updated_at) if updated_at else None
+        source = hit.get("_source", {})
+        updated_at = source.get("updated_at")
+        documents[hit["_id"]] = (
+            datetime.fromisoformat(updated_at) if updated_at else None,
+            source.get("availability_known"),
+        )
     return documents
 
 
@@ -70,6 +81,7 @@ def find_drift(*, library: Library, client: Elasticsearch | None = None) -> Libr
     documents = _indexed_documents(client, alias=alias, library_code=library.code)
     drift.documents_in_index = len(documents)
     expected: set[str] = set()
+    known = availability_is_known(library)  # changes with the library's system, not with its records
     with schema_context(library.schema_name):
         records = Record.objects.filter(opac_hide=False).order_by("pk").values_list("pk", "updated_at")
         for record_id, updated_at in records.iterator(chunk_size=5000):
@@ -78,8 +90,8 @@ def find_drift(*, library: Library, client: Elasticsearch | None = None) -> Libr
             if doc_id not in documents:
                 drift.missing_ids.append(record_id)
             else:
-                indexed_at = documents[doc_id]
-                if indexed_at is None or indexed_at < updated_at:
+                indexed_at, indexed_known = documents[doc_id]
+                if indexed_at is None or indexed_at < updated_at or indexed_known is not known:
                     drift.stale_ids.append(record_id)
     drift.records_in_schema = len(expected)
     drift.extra_ids = sorted(doc_id for doc_id in documents if doc_id not in expected)

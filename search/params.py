@@ -13,6 +13,7 @@ from search.query.bodies import MAX_PER_PAGE, RESULT_WINDOW
 from search.query.filters import FACETS, Filters
 from search.query.paging import SortOrder
 from search.query.syntax import MAX_QUERY_LENGTH, YEAR_MAX, YEAR_MIN
+from search.union_document import Availability
 from tenants.models import UnitKind
 
 MAX_FACET_VALUES = 50
@@ -41,6 +42,12 @@ class SearchParamsSerializer(serializers.Serializer):
     bahan = _facet_values(60, "Jenis bahan (GMD).")
     bahasa = _facet_values(8, "Kode bahasa (id, ar, en, ...).")
     subjek = _facet_values(255, "Subjek, persis seperti di faset.")
+    ketersediaan = _facet_values(
+        16,
+        "Ketersediaan: tersedia (ada eksemplar di rak), tidak_tersedia (tidak ada di rak), tidak_diketahui "
+        "(perpustakaan tidak melaporkan peminjaman).",
+        child=serializers.ChoiceField(choices=[value.value for value in Availability]),
+    )
     tahun_dari = serializers.IntegerField(required=False, min_value=YEAR_MIN, max_value=YEAR_MAX)
     tahun_sampai = serializers.IntegerField(required=False, min_value=YEAR_MIN, max_value=YEAR_MAX)
     urut = serializers.ChoiceField(

@@ -49,7 +49,7 @@ from search.query.paging import (
 )
 from search.query.suggestions import build_completion, build_did_you_mean
 from search.query.syntax import ParsedQuery, parse_query
-from search.union_document import document_id, suggest_form
+from search.union_document import Availability, document_id, suggest_form
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +71,12 @@ LANGUAGE_LABELS = {
     "fa": _lazy("Persia"),
     "ur": _lazy("Urdu"),
     "tr": _lazy("Turki"),
+}
+
+AVAILABILITY_LABELS = {
+    Availability.AVAILABLE.value: _lazy("Ada di rak"),
+    Availability.NOT_AVAILABLE.value: _lazy("Tidak ada di rak"),
+    Availability.UNKNOWN.value: _lazy("Tidak diketahui"),
 }
 
 
@@ -98,9 +104,10 @@ class Holding:
     unit_kind: str
     record_id: int
     call_number: str
-    copies_available: int
+    copies_available: int | None  # None where the library's availability is unknown
     copies_total: int
     title: str = ""
+    availability_known: bool = True
 
     @property
     def record_ref(self) -> str:
@@ -248,10 +255,20 @@ def _holding(source: dict) -> Holding:
         unit_kind=source.get("unit_kind", ""),
         record_id=int(source.get("record_id") or 0),
         call_number=source.get("call_number", "") or "",
-        copies_available=int(source.get("copies_available") or 0),
+        copies_available=_copies_available(source),
         copies_total=int(source.get("copies_total") or 0),
         title=source.get("title", ""),
+        availability_known=_availability_known(source),
     )
+
+
+def _availability_known(source: dict) -> bool:
+    # A document indexed before availability was told apart has no flag: its count is not trusted.
+    return source.get("availability_known") is True
+
+
+def _copies_available(source: dict) -> int | None:
+    return int(source.get("copies_available") or 0) if _availability_known(source) else None
 
 
 def _work_hit(
@@ -306,6 +323,8 @@ def _facet_label(param: str, value: str, bucket: dict) -> str:
         return str(_unit_kind_labels().get(value, value))
     if param == "bahasa":
         return LANGUAGE_LABELS.get(value.lower(), value)
+    if param == "ketersediaan":
+        return AVAILABILITY_LABELS.get(value, value)
     return value
 
 
@@ -601,11 +620,30 @@ class WorkDetail:
 
     @property
     def copies_available(self) -> int:
-        return sum(holding.copies_available for holding in self.holdings)
+        """Copies on the shelf, among the holdings whose availability is known."""
+        return sum(holding.copies_available or 0 for holding in self.holdings if holding.availability_known)
 
     @property
     def copies_total(self) -> int:
         return sum(holding.copies_total for holding in self.holdings)
+
+    @property
+    def copies_known(self) -> int:
+        """Copies of the holdings whose availability is known."""
+        return sum(holding.copies_total for holding in self.holdings if holding.availability_known)
+
+    @property
+    def copies_unknown(self) -> int:
+        """Copies of the holdings whose availability is unknown (the library reports no loans)."""
+        return self.copies_total - self.copies_known
+
+    @property
+    def libraries_known(self) -> int:
+        return len({holding.library_code for holding in self.holdings if holding.availability_known})
+
+    @property
+    def libraries_unknown(self) -> int:
+        return len({holding.library_code for holding in self.holdings if not holding.availability_known})
 
 
 def _completeness(source: dict) -> tuple:
@@ -647,53 +685,69 @@ def work_detail(work_key: str) -> WorkDetail | None:
 class RecordDetail:
     record_ref: str
     source: dict  # the indexed fields
-    copies_available: int
+    copies_available: int | None  # None where availability is unknown
     copies_total: int
     availability_is_live: bool  # read from the library's own schema just now (else: as last indexed)
+    availability_known: bool = True
 
     @property
     def work_key(self) -> str:
         return self.source.get("work_key", "")
 
 
-def _live_availability(library_code: str, record_id: int) -> tuple[int, int] | None:
-    """Copies (available, total) from the library's schema, or None when the library or record is not
-    there (e.g. a library known to the index only) or its schema cannot be read."""
+@dataclass(frozen=True)
+class _LiveAvailability:
+    copies_available: int | None
+    copies_total: int
+    known: bool
+
+
+def _live_availability(library_code: str, record_id: int) -> _LiveAvailability | None:
+    """Copies from the library's schema — how many, and how many on the shelf where the library's
+    availability is known — or None when the library or record is not there (e.g. a library known to the
+    index only) or its schema cannot be read."""
     from django_tenants.utils import tenant_context
 
     from catalog.models import Record
-    from catalog.selectors import availability_for
+    from catalog.selectors import availability_for, availability_is_known
     from tenants.models import Library
 
     library = Library.objects.filter(code=library_code, active=True).first()
     if library is None:
         return None
+    known = availability_is_known(library)
     try:
         with transaction.atomic(), tenant_context(library):
             record = Record.objects.filter(pk=record_id, opac_hide=False).first()
-            return availability_for(record) if record is not None else None
+            if record is None:
+                return None
+            available, total = availability_for(record)
     except DatabaseError:
         logger.warning("live availability of %s:%s could not be read", library_code, record_id, exc_info=True)
         return None
+    return _LiveAvailability(available if known else None, total, known)
 
 
 def record_detail(library_code: str, record_id: int, *, live: bool = True) -> RecordDetail | None:
-    """One holding from the index, with availability read live from the library's schema when it can."""
+    """One holding from the index, with its copies read live from the library's schema when it can."""
     response = _search(build_record(library_code, record_id))
     hits = response["hits"]["hits"]
     if not hits:
         return None
     source = hits[0]["_source"]
-    available, total = int(source.get("copies_available") or 0), int(source.get("copies_total") or 0)
-    availability = _live_availability(library_code, record_id) if live else None
-    if availability is not None:
-        available, total = availability
+    live_copies = _live_availability(library_code, record_id) if live else None
+    if live_copies is not None:
+        available, total, known = live_copies.copies_available, live_copies.copies_total, live_copies.known
+    else:
+        available, total = _copies_available(source), int(source.get("copies_total") or 0)
+        known = _availability_known(source)
     return RecordDetail(
         record_ref=document_id(library_code, record_id),
         source=source,
         copies_available=available,
         copies_total=total,
-        availability_is_live=availability is not None,
+        availability_is_live=live_copies is not None,
+        availability_known=known,
     )
 
 

@@ -10,8 +10,10 @@ import hashlib
 import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from enum import StrEnum
 
 from catalog.normalized import DESCRIPTIVE_COLUMNS, DESCRIPTIVE_FIELDS, NormalizedRecord
+from catalog.selectors import availability_is_known
 from search import analysis
 
 _YEAR_RE = re.compile(r"(1[5-9]\d{2}|20\d{2})")
@@ -26,10 +28,32 @@ class LibraryHolding:
     city: str
     province: str
     unit_kind: str
+    availability_known: bool = True  # catalog.selectors.availability_is_known
 
     @classmethod
     def of(cls, library) -> LibraryHolding:
-        return cls(library.code, library.name, library.city, library.province, library.kind)
+        return cls(
+            library.code,
+            library.name,
+            library.city,
+            library.province,
+            library.kind,
+            availability_known=availability_is_known(library),
+        )
+
+
+class Availability(StrEnum):
+    """A holding's availability as the index keeps it (the ``ketersediaan`` facet's values)."""
+
+    AVAILABLE = "tersedia"  # known: at least one copy on the shelf
+    NOT_AVAILABLE = "tidak_tersedia"  # known: no copy on the shelf (lent, missing, in repair, or none)
+    UNKNOWN = "tidak_diketahui"  # the source reports no loans: only the number of copies is known
+
+
+def availability_of(*, known: bool, copies_available: int | None) -> Availability:
+    if not known or copies_available is None:
+        return Availability.UNKNOWN
+    return Availability.AVAILABLE if copies_available > 0 else Availability.NOT_AVAILABLE
 
 
 def document_id(library_code: str, record_id: int) -> str:
@@ -199,8 +223,13 @@ def union_document(
     memo: TextMemo | None = None,
 ) -> dict[str, object]:
     """The union-index document of one holding; every builder goes through here. ``memo`` (one per drain
-    batch) saves analysing the same text twice; the document is the same with or without it."""
+    batch) saves analysing the same text twice; the document is the same with or without it.
+
+    Where the library's availability is not known (``LibraryHolding.availability_known``), the document
+    keeps the number of copies and no ``copies_available`` at all, so that nothing downstream (pages, API,
+    facet, holdings order) can take the copies for being on the shelf."""
     memo = memo or TextMemo()
+    available = copies_available if library.availability_known else None
     record = fields.content
     shown = {
         SHOWN_AS.get(name, name): _shown_value(name, getattr(record, name))
@@ -237,7 +266,9 @@ def union_document(
         "notes_norm": analysis.normalize_for_index(record.notes),  # long and unique: not memoized
         "isbn": memo.isbn_forms(record.isbn_issn or ""),
         "copies_total": copies_total,
-        "copies_available": copies_available,
+        "copies_available": available,
+        "availability_known": library.availability_known,
+        "availability": availability_of(known=library.availability_known, copies_available=available).value,
         "created_at": fields.created_at.isoformat() if fields.created_at else None,
         "updated_at": fields.updated_at.isoformat() if fields.updated_at else None,
         "indexed_at": datetime.now(UTC).isoformat(),

@@ -21,6 +21,7 @@ FACET_TITLES = {
     "bahan": _lazy("Jenis bahan"),
     "bahasa": _lazy("Bahasa"),
     "subjek": _lazy("Subjek"),
+    "ketersediaan": _lazy("Ketersediaan"),
 }
 SORT_LABELS = {
     SortOrder.RELEVANCE: _lazy("Paling relevan"),

@@ -14,6 +14,8 @@ LIBRARY_A = {
     "kind": "bdk",
     "city": "Banda Aceh",
     "province": "Aceh",
+    # Circulation in Simpul: its loans are catalog.Loan rows, so its copies' availability is known.
+    "system": "simpul",
 }
 LIBRARY_B = {
     "code": "uji-medan",
@@ -21,6 +23,7 @@ LIBRARY_B = {
     "kind": "bdk",
     "city": "Medan",
     "province": "Sumatera Utara",
+    "system": "slims",  # harvested from its own SLiMS: no loans reach Simpul, availability unknown
 }
 
 _sequence = itertools.count(1)

@@ -40,6 +40,7 @@ DISPLAY_FIELDS = [
     "isbn",
     "copies_total",
     "copies_available",
+    "availability_known",
 ]
 HOLDING_FIELDS = [
     "library_code",
@@ -52,6 +53,7 @@ HOLDING_FIELDS = [
     "call_number",
     "copies_total",
     "copies_available",
+    "availability_known",
 ]
 
 
@@ -72,7 +74,15 @@ def _envelope(parsed: ParsedQuery, filters: Filters, query: Query | None, **part
     return body
 
 
-_HOLDINGS_SORT = [{"copies_available": "desc"}, {"library_name": "asc"}, {"record_id": "asc"}]
+# Holdings of a work: copies on the shelf first (most first), then those whose availability is unknown
+# (no ``copies_available``: counted as 0, and ``availability_known`` false sorts before true), then those
+# known to have none on the shelf; then by library.
+_HOLDINGS_SORT = [
+    {"copies_available": {"order": "desc", "missing": 0}},
+    {"availability_known": "asc"},
+    {"library_name": "asc"},
+    {"record_id": "asc"},
+]
 
 
 def build_page(

@@ -33,6 +33,7 @@ FACETS = (
     Facet("bahan", "material_type", 15),
     Facet("bahasa", "language", 15),
     Facet("subjek", "subjects", 25),
+    Facet("ketersediaan", "availability", 3),  # values: search.union_document.Availability
 )
 FACET_BY_PARAM = {facet.param: facet for facet in FACETS}
 YEAR_HISTOGRAM_INTERVAL = 10

@@ -36,7 +36,7 @@ def test_search_answers_works_with_holdings_facets_and_a_next_token(client, cata
     assert body["total_works"] == 4 and len(body["hits"]) == 2 and body["next"]
     hit = body["hits"][0]
     assert hit["url"].startswith("/karya/") and hit["holdings"][0]["library_url"].startswith("/perpustakaan/")
-    assert {"perpustakaan", "provinsi", "jenis", "bahan", "bahasa", "subjek"} == {
+    assert {"perpustakaan", "provinsi", "jenis", "bahan", "bahasa", "subjek", "ketersediaan"} == {
         f["param"] for f in body["facets"]
     }
 
