@@ -52,6 +52,7 @@ class NormalizedRecord:
     classification: str = ""  # DDC class, e.g. "297.4"
     language: str = ""  # ISO 639-1 where known ("id", "ar", "en")
     notes: str = ""
+    abstract: str = ""  # MARC 520, dc:description, MODS abstract
     material_type: str = ""  # SLiMS gmd: "Text", "Electronic Resource", ...
     opac_hide: bool = False
     copies: tuple[NormalizedCopy, ...] = ()

@@ -154,7 +154,7 @@ _CONTENT_FIELDS = frozenset(("source_key", *DESCRIPTIVE_FIELDS))
 # How the document shows each descriptive field of a record (``DESCRIPTIVE_FIELDS``): under its own name,
 # except as said here — so a field added to the declaration is shown (and cited) without being listed.
 SHOWN_AS = {"isbn_issn": "isbn_display"}  # ``isbn`` holds the normalized forms the search matches
-NOT_SHOWN = frozenset({"notes"})  # long and unique: searched (``notes_norm``), not kept
+NOT_SHOWN = frozenset({"notes", "abstract"})  # long and unique: searched (``notes_norm``), not kept
 RECORD_DISPLAY_FIELDS = tuple(
     SHOWN_AS.get(name, name) for name in DESCRIPTIVE_FIELDS if name not in NOT_SHOWN
 )
@@ -263,7 +263,8 @@ def union_document(
         "series_norm": memo.normalize_for_index(record.series_title),
         "publisher_norm": memo.normalize_for_index(record.publisher),
         "year": parse_year(record.publish_year),
-        "notes_norm": analysis.normalize_for_index(record.notes),  # long and unique: not memoized
+        # long and unique: not memoized
+        "notes_norm": analysis.normalize_for_index(_joined([record.notes, record.abstract])),
         "isbn": memo.isbn_forms(record.isbn_issn or ""),
         "copies_total": copies_total,
         "copies_available": available,

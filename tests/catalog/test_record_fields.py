@@ -33,8 +33,9 @@ from search.union_document import (
     union_document,
 )
 
-# Record columns that are not a field of the declaration: the row's own bookkeeping.
-BOOKKEEPING_COLUMNS = {"source_key", "content_hash"}
+# Record columns that are not a field of the declaration: the row's own bookkeeping (copied_from: the
+# provenance copy cataloguing gives a record in Simpul, no source's field).
+BOOKKEEPING_COLUMNS = {"source_key", "content_hash", "copied_from"}
 
 
 def _every_field_filled() -> NormalizedRecord:
