@@ -23,6 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+os.environ.setdefault("SIMPUL_ENV", "development")
 BENCH_DB = "simpul_bench_dashboard"
 KINDS = [("bdk", 0.45), ("bla", 0.15), ("lpmq", 0.02), ("ptkin", 0.18), ("madrasah", 0.20)]
 PROVINCES = ["Aceh", "Sumatera Utara", "DKI Jakarta", "Jawa Barat", "Jawa Tengah", "Jawa Timur", "Banten",

@@ -69,6 +69,7 @@ def bench_environment() -> dict[str, str]:
         "SIMPUL_ES_PREFIX": BENCH_PREFIX,
         "SIMPUL_REDIS_URL": f"{redis}/13",
         "SIMPUL_CACHE_URL": f"{redis}/14",
+        "SIMPUL_ENV": "development",  # plain HTTP on loopback, no proxy
         "SIMPUL_DEBUG": "0",
         "SIMPUL_SECRET_KEY": "bench-only-secret-key",
         "SIMPUL_LOG_LEVEL": "WARNING",

@@ -8,9 +8,11 @@ cache), SIMPUL_ES_URL (Elasticsearch). docker-compose.yml sets the same variable
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import orjson
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -28,17 +30,37 @@ def env_list(name: str, default: str) -> list[str]:
     return [part.strip() for part in env(name, default).split(",") if part.strip()]
 
 
+# What kind of deployment this is. Anything that does not say "development" is production, so a
+# deployment that forgets to say gets the safe settings: a key of its own, HTTPS only, HSTS, secure
+# cookies. ``scripts/demo``, the test settings and the benchmarks say "development".
+ENVIRONMENTS = ("production", "development")
+SIMPUL_ENV = env("SIMPUL_ENV", "production").strip().lower()
+if SIMPUL_ENV not in ENVIRONMENTS:
+    raise ImproperlyConfigured(f"SIMPUL_ENV={SIMPUL_ENV!r}: use one of {', '.join(ENVIRONMENTS)}.")
+PRODUCTION = SIMPUL_ENV == "production"
+
+DEBUG = env_bool("SIMPUL_DEBUG", False)
 DEV_SECRET_KEY = "dev-only-insecure-key-change-me-in-production"
 SECRET_KEY = env("SIMPUL_SECRET_KEY", DEV_SECRET_KEY)
-DEBUG = env_bool("SIMPUL_DEBUG", True)
-if not DEBUG and SECRET_KEY == DEV_SECRET_KEY:
-    from django.core.exceptions import ImproperlyConfigured
-
-    raise ImproperlyConfigured("SIMPUL_DEBUG=0 needs SIMPUL_SECRET_KEY: the development key is public.")
+if PRODUCTION and SECRET_KEY.strip() in ("", DEV_SECRET_KEY):
+    # Whatever SIMPUL_DEBUG says: the development key is in the repository, so sessions, password-reset
+    # links and signed values made with it can be forged by anyone.
+    raise ImproperlyConfigured(
+        "Production (SIMPUL_ENV=production, the default) needs SIMPUL_SECRET_KEY: the development key is "
+        "public. On a laptop, set SIMPUL_ENV=development."
+    )
 # Library sites live on "<code>.<base domain>"; the public union portal on the base domain itself.
 BASE_DOMAIN = env("SIMPUL_BASE_DOMAIN", "localhost")
-ALLOWED_HOSTS = env_list("SIMPUL_ALLOWED_HOSTS", f".{BASE_DOMAIN},{BASE_DOMAIN},127.0.0.1,testserver")
+ALLOWED_HOSTS = env_list(
+    "SIMPUL_ALLOWED_HOSTS",
+    f".{BASE_DOMAIN},{BASE_DOMAIN},127.0.0.1" + ("" if PRODUCTION else ",testserver"),
+)
 CSRF_TRUSTED_ORIGINS = env_list("SIMPUL_CSRF_TRUSTED_ORIGINS", "")
+# How many reverse proxies stand between a client and gunicorn (docker-compose.yml: one, Caddy). The
+# client's address, by which the API throttles and the login lockout count, is then the X-Forwarded-For
+# entry the outermost proxy appended (DRF's NUM_PROXIES rule, portal/client_ip.py); with 0 it is the TCP
+# peer and X-Forwarded-For, which any client can write, is ignored.
+PROXY_COUNT = int(env("SIMPUL_PROXY_COUNT", "1" if PRODUCTION else "0"))
 
 SHARED_APPS = [
     "django_tenants",
@@ -55,6 +77,7 @@ SHARED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI served from our static files, not a CDN
     "django_celery_beat",
+    "axes",  # login lockout; its attempts live in the public schema, so every host counts them together
     "portal.pages",
     "search",
     "monev",
@@ -92,6 +115,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # turns a locked-out login into the lockout page (429)
 ]
 
 TEMPLATES = [
@@ -137,22 +161,52 @@ ELASTICSEARCH_URL = env("SIMPUL_ES_URL", "http://127.0.0.1:59200")
 ELASTICSEARCH_INDEX_PREFIX = env("SIMPUL_ES_PREFIX", "simpul")
 ELASTICSEARCH_TIMEOUT = float(env("SIMPUL_ES_TIMEOUT", "10"))
 
+CACHE_URL = env("SIMPUL_CACHE_URL", REDIS_URL.rsplit("/", 1)[0] + "/1")
 CACHES = {
+    # Keys carry the schema of the request's library (django-tenants), so libraries never share an entry.
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": env("SIMPUL_CACHE_URL", REDIS_URL.rsplit("/", 1)[0] + "/1"),
+        "LOCATION": CACHE_URL,
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
         "TIMEOUT": 300,
-    }
+    },
+    # Keys that mean the same on every host: the API throttles (a client must not get a fresh allowance
+    # on each library's host) and the health check's Celery ping.
+    "shared": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_URL,
+        "KEY_PREFIX": "shared",
+        "TIMEOUT": 300,
+    },
 }
 
+# GET /healthz: anyone learns up (200) or down (503); operators and callers that send
+# "Authorization: Bearer <SIMPUL_HEALTH_TOKEN>" also get each service's detail (portal/health.py).
+HEALTH_TOKEN = env("SIMPUL_HEALTH_TOKEN", "")
+# How long one Celery ping answers every /healthz (a ping waits its whole 1 s timeout on the broker).
+HEALTH_CELERY_CACHE_SECONDS = int(env("SIMPUL_HEALTH_CELERY_CACHE_SECONDS", "5"))
+
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["portal.accounts.backends.RoleBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out username+address before any check
+    "portal.accounts.backends.RoleBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Login lockout (django-axes) for the portal's and every library's login form and the admin's. Failures
+# count per username AND client address: by username alone anyone could lock a librarian or the
+# operator out from anywhere (usernames such as pustakawan-<code> are easy to guess), by address alone one
+# person's typos would lock out a whole satker office or campus behind one NAT address. The attempts are
+# rows in the public schema, so failures on the portal and on each library's host add up.
+AXES_FAILURE_LIMIT = int(env("SIMPUL_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("SIMPUL_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "portal.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "portal.accounts.views.locked_out"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
@@ -171,14 +225,16 @@ STATICFILES_DIRS = [
     # Front-end libraries installed by `npm ci` (package.json), served by us, never from a CDN.
     ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
 ]
-WHITENOISE_USE_FINDERS = DEBUG
-WHITENOISE_AUTOREFRESH = DEBUG
+# Production serves what collectstatic baked into the image (hashed names, compressed); development
+# serves the source folders as they are, with or without DEBUG, so no collectstatic is needed there.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
 MEDIA_URL = "/media/"
@@ -199,11 +255,15 @@ REST_FRAMEWORK = {
     ],
     # DRF's own renderer writes the integer keys of list-item errors ({"jenis": {0: [...]}}) as strings.
     "ORJSON_RENDERER_OPTIONS": (orjson.OPT_NON_STR_KEYS,),
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
-    ],
+    # Sessions only: the API's clients are our own pages and signed-in staff in a browser. HTTP Basic
+    # would be a second password form outside the login lockout; no client of the API needs it.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # Anonymous callers get a rate per client address (portal/throttling.py); signed-in users are not
+    # throttled. Rates are "<count>/<second|minute|hour|day>".
+    "DEFAULT_THROTTLE_CLASSES": ["portal.throttling.AnonymousApiThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": env("SIMPUL_API_ANON_RATE", "300/minute")},
+    "NUM_PROXIES": PROXY_COUNT,
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
 }
@@ -241,9 +301,20 @@ LOGGING = {
         "elastic_transport": {"level": "WARNING"},
         "django.db.backends": {"level": "WARNING"},
         "httpx2": {"level": "WARNING"},  # one line per harvest request otherwise (SLiMS: one per record)
+        "axes": {"level": "WARNING"},  # failed logins and lockouts; not every successful login
     },
 }
 
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("SIMPUL_SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if PRODUCTION:
+    # TLS ends at the reverse proxy in front of gunicorn (deploy/Caddyfile), which tells Django by
+    # X-Forwarded-Proto how the client came in; gunicorn must be reachable only through it.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    # The container's health check asks gunicorn directly, over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = int(env("SIMPUL_HSTS_SECONDS", str(365 * 24 * 3600)))
+    # Off by default: library sites send the header themselves, and the base domain may be a parent
+    # (kemenag.go.id) whose other sub-domains are not ours to force onto HTTPS.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SIMPUL_HSTS_INCLUDE_SUBDOMAINS", False)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
