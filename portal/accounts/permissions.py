@@ -63,6 +63,11 @@ def can_supervise(user: User | AnonymousUser) -> bool:
     return is_supervisor(user) or is_operator(user)
 
 
+def can_see_service_details(user: User | AnonymousUser) -> bool:
+    """Versions, host and cluster names, error text of the services behind /healthz."""
+    return is_operator(user)
+
+
 def libraries_managed_by(user: User | AnonymousUser):
     from tenants.models import Library
 

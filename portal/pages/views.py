@@ -1,7 +1,8 @@
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
-from portal.health import check_services
+from portal.accounts.permissions import can_see_service_details
+from portal.health import check_services, presents_health_token
 from portal.pages import selectors
 from tenants.models import Library, UnitKind
 
@@ -28,14 +29,16 @@ def library_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
+    """200 or 503 for anyone; which service is down and why only for operators or the health token."""
     states = check_services()
     down = [state.name for state in states if not state.up]
-    body = {
-        "status": "ok" if not down else "down",
-        "down": down,
-        "services": {
+    body = {"status": "ok" if not down else "down"}
+    if can_see_service_details(request.user) or presents_health_token(request):
+        body["down"] = down
+        body["services"] = {
             state.name: {"up": state.up, "detail": state.detail, "elapsed_ms": state.elapsed_ms}
             for state in states
-        },
-    }
-    return JsonResponse(body, status=200 if not down else 503)
+        }
+    response = JsonResponse(body, status=200 if not down else 503)
+    response["Cache-Control"] = "no-store"
+    return response

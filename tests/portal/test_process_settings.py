@@ -23,9 +23,11 @@ from tests.ports import free_port
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _get(url: str) -> tuple[int, bytes]:
+def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:
+        with urllib.request.urlopen(
+            urllib.request.Request(url, headers=headers or {}), timeout=10
+        ) as response:
             return response.status, response.read()
     except urllib.error.HTTPError as error:  # /healthz answers 503 when a service is down: still served
         return error.code, error.read()
@@ -39,6 +41,7 @@ def test_gunicorn_serves_the_portal_with_these_settings():
         "SIMPUL_PG_DB": connection.settings_dict["NAME"],  # the test database, as the Celery test worker
         "SIMPUL_WEB_WORKERS": "2",
         "SIMPUL_WEB_ACCESS_LOG": "",
+        "SIMPUL_HEALTH_TOKEN": "gunicorn-test-token",  # the services' detail, not only up or down
     }
     command = [
         sys.executable,
@@ -53,7 +56,9 @@ def test_gunicorn_serves_the_portal_with_these_settings():
         status, body = 0, b""
         for _ in range(120):  # up to 60 s for the workers to import Django
             try:
-                status, body = _get(f"http://127.0.0.1:{port}/healthz")
+                status, body = _get(
+                    f"http://127.0.0.1:{port}/healthz", {"Authorization": "Bearer gunicorn-test-token"}
+                )
                 break
             except (urllib.error.URLError, ConnectionError):
                 assert server.poll() is None, "gunicorn exited"
