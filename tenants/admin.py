@@ -1,7 +1,15 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from tenants import services
+from tenants import selectors, services
 from tenants.models import Domain, Library
 
 
@@ -89,10 +97,50 @@ class LibraryAdmin(admin.ModelAdmin):
     def delete_model(self, request, obj):
         services.delete_library(library=obj)
 
-    @admin.action(description="Hapus perpustakaan beserta skemanya")
+    def delete_view(self, request, object_id, extra_context=None):
+        """The change page's "Delete" asks on the same page as the action, naming what will be dropped."""
+        library = self.get_object(request, unquote(object_id))
+        if library is None:
+            return super().delete_view(request, object_id, extra_context)  # Django's "does not exist"
+        if not self.has_delete_permission(request, library):
+            raise PermissionDenied
+        page = self._confirm_deletion(request, [library], from_action=False)
+        return page or HttpResponseRedirect(reverse("admin:tenants_library_changelist"))
+
+    @admin.action(description=_("Hapus perpustakaan beserta skemanya"), permissions=["delete"])
     def delete_with_schema(self, request, queryset):
-        count = 0
-        for library in queryset:
-            services.delete_library(library=library)
-            count += 1
-        self.message_user(request, f"{count} perpustakaan dihapus.")
+        return self._confirm_deletion(request, list(queryset), from_action=True)
+
+    def _confirm_deletion(self, request, libraries: list[Library], *, from_action: bool):
+        """A page that names every schema, count and row the deletion drops; deletes on its "Ya, hapus"
+        (``confirm=yes`` in a POST) through services.delete_library, one library at a time."""
+        summaries = [selectors.library_deletion_summary(library=library) for library in libraries]
+        blocked = any(summary.protected for summary in summaries)
+        if request.method == "POST" and request.POST.get("confirm") == "yes" and not blocked:
+            self.log_deletions(request, Library.objects.filter(pk__in=[library.pk for library in libraries]))
+            for library in libraries:
+                services.delete_library(library=library)
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d perpustakaan dihapus beserta skemanya.",
+                    "%(count)d perpustakaan dihapus beserta skemanya.",
+                    len(libraries),
+                )
+                % {"count": len(libraries)},
+                messages.SUCCESS,
+            )
+            return None  # the action returns to the list; delete_view redirects there
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Hapus perpustakaan beserta skemanya"),
+            "subtitle": None,
+            "opts": self.model._meta,
+            "summaries": summaries,
+            "blocked": blocked,
+            "from_action": from_action,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "cancel_url": reverse("admin:tenants_library_changelist"),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/tenants/library/delete_with_schema.html", context)
