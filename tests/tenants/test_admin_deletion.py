@@ -82,6 +82,7 @@ def choose_action(client, library: Library):
 
 def assert_names_what_will_be_dropped(page: str) -> None:
     assert "hapus_uji" in page and "hapus-uji.localhost" in page
+    assert "keluar dari pencarian gabungan" in page
     rows = counted_rows(page)
     assert rows["Cantuman"] == 3
     assert rows["Eksemplar"] == 6
@@ -139,6 +140,7 @@ def test_the_page_is_in_english_for_an_operator_who_chose_english(operator_clien
     page = choose_action(operator_client, doomed).text
 
     assert "will be deleted for good" in page and "Yes, delete with its schema" in page
+    assert "Its records leave the union search." in page
 
 
 @pytest.mark.parametrize("role", ["supervisor", ""])
