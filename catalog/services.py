@@ -29,7 +29,7 @@ from catalog.models import (
 )
 from catalog.normalized import RECORD_COLUMNS, NormalizedCopy, NormalizedRecord
 from catalog.selectors import collection_counts
-from catalog.signals import index_changes_committed
+from catalog.signals import index_changes_committed, records_changed
 from tenants.models import Library
 
 
@@ -81,6 +81,8 @@ def _set_copies(record: Record, normalized: NormalizedRecord) -> None:
     # A copy code moving to another record at the source moves here too; the record it left now has
     # one copy less, so its index document must be refreshed as well.
     for previous_record_id in {item.record_id for item in existing.values() if item.record_id != record.pk}:
+        # The record it left has one copy less: its last change is now (OAI-PMH datestamps follow it).
+        Record.objects.filter(pk=previous_record_id).update(updated_at=timezone.now())
         record_availability_changed(record_id=previous_record_id)
     for code, copy in wanted.items():
         item = existing.get(code) or Item(item_code=code)
@@ -105,6 +107,7 @@ def enqueue_index_change(*, record_id: int, operation: str = IndexOutbox.Operati
     request is only logged (``robust``), because the row stays and the periodic drain picks it up.
     """
     row = IndexOutbox.objects.create(record_id=record_id, operation=operation)
+    records_changed.send(sender=Record, schema_name=connection.schema_name, record_ids=[record_id])
     transaction.on_commit(partial(_announce_committed_changes, connection.schema_name), robust=True)
     return row
 
@@ -115,6 +118,9 @@ def enqueue_index_changes(*, record_ids: Iterable[int], operation: str = IndexOu
         [IndexOutbox(record_id=record_id, operation=operation) for record_id in record_ids], batch_size=1000
     )
     if rows:
+        records_changed.send(
+            sender=Record, schema_name=connection.schema_name, record_ids=[row.record_id for row in rows]
+        )
         transaction.on_commit(partial(_announce_committed_changes, connection.schema_name), robust=True)
     return len(rows)
 
@@ -464,7 +470,14 @@ def _write_batch(
         )
 
     # The outbox: a row per written record and per record a copy moved away from (as enqueue_index_changes).
+    if availability_changed:
+        # Records a copy moved away from have changed too (their last change moves: OAI-PMH datestamps).
+        cursor.execute(
+            f"UPDATE {_quoted_table(Record)} SET updated_at = %s WHERE id = ANY(%s)",
+            [now, sorted(availability_changed)],
+        )
     announced = [*(record_ids[n.source_key] for n in written), *sorted(availability_changed)]
+    records_changed.send(sender=Record, schema_name=connection.schema_name, record_ids=announced)
     rows_written[IndexOutbox] = _copy_rows(
         cursor,
         IndexOutbox,

@@ -82,6 +82,7 @@ SHARED_APPS = [
     "search",
     "monev",
     "harvest",
+    "oaipmh",
     "demo",
 ]
 TENANT_APPS = [
@@ -93,6 +94,8 @@ TENANT_MODEL = "tenants.Library"
 TENANT_DOMAIN_MODEL = "tenants.Domain"
 PUBLIC_SCHEMA_URLCONF = "portal.urls_public"
 ROOT_URLCONF = "portal.urls_tenant"
+# An inactive library's host: "not active" everywhere but its OAI-PMH endpoint (portal/urls_inactive.py).
+TENANT_INACTIVE_URLCONF = "portal.urls_inactive"
 # The union portal answers on any host that is not a library's own domain.
 SHOW_PUBLIC_IF_NO_TENANT_FOUND = True
 # How long a process remembers which library a host name belongs to (tenants/hostname_cache.py).
@@ -276,6 +279,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# OAI-PMH provider (oaipmh/, docs/architecture.md "Being a good OAI-PMH provider").
+# Identifiers are oai:<repository identifier>:<library code>:<record id>; default: the base domain.
+OAIPMH_REPOSITORY_IDENTIFIER = env("SIMPUL_OAI_REPOSITORY_IDENTIFIER", "")
+OAIPMH_ADMIN_EMAIL = env("SIMPUL_OAI_ADMIN_EMAIL", "")
+OAIPMH_RECORDS_PAGE_SIZE = int(env("SIMPUL_OAI_RECORDS_PAGE_SIZE", "500"))
+OAIPMH_IDENTIFIERS_PAGE_SIZE = int(env("SIMPUL_OAI_IDENTIFIERS_PAGE_SIZE", "2000"))
+OAIPMH_TOKEN_SECONDS = int(env("SIMPUL_OAI_TOKEN_SECONDS", str(7 * 24 * 3600)))
 
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL

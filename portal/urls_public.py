@@ -11,6 +11,7 @@ urlpatterns = [
     *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),
     path("", views.home, name="home"),
     path("perpustakaan/<slug:code>/", views.library_detail, name="library-detail"),
+    path("", include("oaipmh.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("monev/", include("monev.urls_public")),
     path("operator/harvest/", include("harvest.urls")),

@@ -6,6 +6,7 @@ from portal.pages import views as public_views
 
 urlpatterns = [
     path("", include("catalog.urls")),
+    path("", include("oaipmh.urls")),
     path("healthz", public_views.healthz, name="healthz"),
     path("monev/", include("monev.urls_tenant")),
     path("akun/", include("portal.accounts.urls")),

@@ -30,5 +30,5 @@ class TenantMiddleware(TenantMainMiddleware):
             and not tenant.active
             and not request.path_info.startswith(settings.STATIC_URL)
         ):
-            request.urlconf = INACTIVE_URLCONF
+            request.urlconf = getattr(settings, "TENANT_INACTIVE_URLCONF", INACTIVE_URLCONF)
         return response
