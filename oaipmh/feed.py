@@ -88,7 +88,8 @@ def withdraw_library(*, library_code: str) -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {ENTRY_TABLE} SET deleted = true,"
-            " datestamp = GREATEST(datestamp, date_trunc('second', now())) library_code = %s AND NOT deleted",
+            " datestamp = GREATEST(datestamp, date_trunc('second', now()))"
+            " WHERE library_code = %s AND NOT deleted",
             [library_code],
         )
         return cursor.rowcount

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 from django.urls import reverse
 
+from oaipmh.identifiers import repository_identifier
 from tenants.services import library_domain
 
 register = template.Library()
@@ -22,3 +23,8 @@ def oai_endpoint_url(context, library=None) -> str:
     default = "443" if request.is_secure() else "80"
     suffix = "" if port == default else f":{port}"
     return f"{request.scheme}://{library_domain(library.code)}{suffix}{path}"
+
+
+@register.simple_tag
+def oai_repository_identifier() -> str:
+    return repository_identifier()
