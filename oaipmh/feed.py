@@ -11,7 +11,9 @@ Rules (docs/architecture.md, "Being a good OAI-PMH provider"):
   seconds;
 * a record that is hidden or deleted keeps its row, now ``deleted``, dated the moment of that change; a
   record hidden before it was ever visible never gets a row (it was never exposed);
-* datestamps never move backwards, so a harvester's ``from`` never skips a change.
+* datestamps never move backwards, so a harvester's ``from`` never skips a change;
+* "now" is the statement's clock (``clock_timestamp()``), not the transaction's start (``now()``): a
+  deletion in a long transaction is dated when it happened, as close to its commit as the database allows.
 
 A library withdrawn (deleted or set inactive) has every row marked deleted at once; reinstated, its
 visible records come back dated the moment of reinstatement (later than the withdrawal, so an aggregator
@@ -58,7 +60,7 @@ def sync_records(*, schema_name: str, record_ids: Iterable[int]) -> int:
             written AS (
                 INSERT INTO {ENTRY_TABLE} AS entry (library_id, library_code, record_id, datestamp, deleted)
                 SELECT library.id, library.code, state.record_id,
-                       CASE WHEN state.visible THEN state.changed_at ELSE date_trunc('second', now()) END,
+                       CASE WHEN state.visible THEN state.changed_at ELSE date_trunc('second', clock_timestamp()) END,
                        NOT state.visible
                 FROM state CROSS JOIN library
                 WHERE state.visible OR EXISTS (
@@ -88,7 +90,7 @@ def withdraw_library(*, library_code: str) -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {ENTRY_TABLE} SET deleted = true,"
-            " datestamp = GREATEST(datestamp, date_trunc('second', now()))"
+            " datestamp = GREATEST(datestamp, date_trunc('second', clock_timestamp()))"
             " WHERE library_code = %s AND NOT deleted",
             [library_code],
         )
@@ -101,7 +103,7 @@ def rebuild_library(*, library: Library, reinstated: bool = False) -> int:
     library is reinstated and by ``manage.py oai_rebuild_feed`` for records stored before the feed
     existed. Returns how many rows were written."""
     records = _schema_table(library.schema_name, "catalog_record")
-    stamp = "date_trunc('second', now())" if reinstated else "date_trunc('second', record.updated_at)"
+    stamp = "date_trunc('second', clock_timestamp())" if reinstated else "date_trunc('second', record.updated_at)"
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             f"""
@@ -117,7 +119,7 @@ def rebuild_library(*, library: Library, reinstated: bool = False) -> int:
         cursor.execute(
             f"""
             UPDATE {ENTRY_TABLE} AS entry
-            SET deleted = true, datestamp = GREATEST(entry.datestamp, date_trunc('second', now()))
+            SET deleted = true, datestamp = GREATEST(entry.datestamp, date_trunc('second', clock_timestamp()))
             WHERE entry.library_id = %s AND NOT entry.deleted AND NOT EXISTS (
                 SELECT 1 FROM {records} AS record WHERE record.id = entry.record_id AND NOT record.opac_hide
             )
