@@ -60,7 +60,8 @@ def sync_records(*, schema_name: str, record_ids: Iterable[int]) -> int:
             written AS (
                 INSERT INTO {ENTRY_TABLE} AS entry (library_id, library_code, record_id, datestamp, deleted)
                 SELECT library.id, library.code, state.record_id,
-                       CASE WHEN state.visible THEN state.changed_at ELSE date_trunc('second', clock_timestamp()) END,
+                       CASE WHEN state.visible THEN state.changed_at
+                            ELSE date_trunc('second', clock_timestamp()) END,
                        NOT state.visible
                 FROM state CROSS JOIN library
                 WHERE state.visible OR EXISTS (
@@ -103,7 +104,8 @@ def rebuild_library(*, library: Library, reinstated: bool = False) -> int:
     library is reinstated and by ``manage.py oai_rebuild_feed`` for records stored before the feed
     existed. Returns how many rows were written."""
     records = _schema_table(library.schema_name, "catalog_record")
-    stamp = "date_trunc('second', clock_timestamp())" if reinstated else "date_trunc('second', record.updated_at)"
+    moment = "clock_timestamp()" if reinstated else "record.updated_at"
+    stamp = f"date_trunc('second', {moment})"
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             f"""

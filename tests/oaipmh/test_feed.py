@@ -32,7 +32,9 @@ def test_from_and_until_select_on_the_last_change_at_second_granularity(client, 
     one, two = identifier_for(library_a.code, first), identifier_for(library_a.code, second)
     at = "2024-01-01T10:00:00Z"
     assert [h[0] for h in _listed(client, **{"from": at, "until": at})] == [one]
-    assert [h[0] for h in _listed(client, **{"from": "2024-01-01T10:00:01Z", "until": "2024-01-03T00:00:00Z"})] == [two]
+    assert [
+        h[0] for h in _listed(client, **{"from": "2024-01-01T10:00:01Z", "until": "2024-01-03T00:00:00Z"})
+    ] == [two]
     assert [h[0] for h in _listed(client, until="2024-01-01")] == [one]
     assert [h[1] for h in _listed(client, **{"from": "2024-01-01", "until": "2024-01-02"})] == [
         "2024-01-01T10:00:00Z",
@@ -68,8 +70,15 @@ def test_a_deleted_record_is_reported_deleted_for_ever(client, library_a):
 def test_a_record_hidden_from_the_start_is_never_exposed(client, library_a):
     (record_id,) = add_records(library_a, 1, opac_hide=True)
     assert not Entry.objects.filter(library_id=library_a.pk, record_id=record_id).exists()
-    assert error_code(parse(oai(client, {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc"}))) == "noRecordsMatch"
-    params = {"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": identifier_for(library_a.code, record_id)}
+    assert (
+        error_code(parse(oai(client, {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc"})))
+        == "noRecordsMatch"
+    )
+    params = {
+        "verb": "GetRecord",
+        "metadataPrefix": "oai_dc",
+        "identifier": identifier_for(library_a.code, record_id),
+    }
     assert error_code(parse(oai(client, params))) == "idDoesNotExist"
 
 
@@ -139,7 +148,9 @@ def test_a_list_survives_changes_made_during_the_harvest(client, library_a, sett
     for position, record_id in enumerate(ids):
         set_last_change(library_a, record_id, JAN_1 + timedelta(seconds=position))
     # A harvest up to a moment in the past (as a list without ``until`` is frozen at its first response).
-    first = oai(client, {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc", "until": "2024-01-02T00:00:00Z"})
+    first = oai(
+        client, {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc", "until": "2024-01-02T00:00:00Z"}
+    )
     seen = [h[0] for h in headers(first)]
     started = parse(first).findtext("oai:responseDate", namespaces=NS)
     touch(library_a, ids[4], datetime.now(tz=UTC))  # an edit ahead of the cursor
@@ -160,4 +171,8 @@ def test_a_list_survives_changes_made_during_the_harvest(client, library_a, sett
     # deletion.
     settings.OAIPMH_IDENTIFIERS_PAGE_SIZE = 100
     changed = {(h[0], h[2]) for h in _listed(client, **{"from": started, "until": "2999-01-01T00:00:00Z"})}
-    assert changed >= {(expected[4], False), (identifier_for(library_a.code, new_id), False), (expected[0], True)}
+    assert changed >= {
+        (expected[4], False),
+        (identifier_for(library_a.code, new_id), False),
+        (expected[0], True),
+    }

@@ -17,8 +17,13 @@ def test_identify_describes_the_union_in_indonesian_with_every_library_endpoint(
     assert identify.findtext("oai:deletedRecord", namespaces=NS) == "persistent"
     assert identify.findtext("oai:granularity", namespaces=NS) == "YYYY-MM-DDThh:mm:ssZ"
     assert identify.findtext("oai:baseURL", namespaces=NS) == "http://testserver/oai"
-    texts = {node.get("{http://www.w3.org/XML/1998/namespace}lang"): node.text for node in root.iter(f"{{{NS['dc']}}}description")}
-    assert "Pengenal cantuman berbentuk oai:simpul.localhost:<kode perpustakaan>:<nomor cantuman>" in texts["id"]
+    texts = {
+        node.get("{http://www.w3.org/XML/1998/namespace}lang"): node.text
+        for node in root.iter(f"{{{NS['dc']}}}description")
+    }
+    assert (
+        "Pengenal cantuman berbentuk oai:simpul.localhost:<kode perpustakaan>:<nomor cantuman>" in texts["id"]
+    )
     assert "identifiers" in texts["en"].lower()
     relations = [node.text for node in root.iter(f"{{{NS['dc']}}}relation")]
     assert f"http://{library_host(library_a)}/oai" in relations
@@ -38,10 +43,18 @@ def test_identify_of_a_library_links_its_page_and_the_union(client, library_a):
 @pytest.mark.parametrize("prefix", ["oai_dc", "marcxml", "mods"])
 def test_list_records_and_get_record_in_every_format_by_get_and_post(client, library_a, prefix, method):
     ids = add_records(library_a, 3)
-    body = oai(client, {"verb": "ListRecords", "metadataPrefix": prefix, "set": f"library:{library_a.code}"}, method=method)
-    assert [identifier for identifier, _, _ in headers(body)] == [identifier_for(library_a.code, i) for i in ids]
+    body = oai(
+        client,
+        {"verb": "ListRecords", "metadataPrefix": prefix, "set": f"library:{library_a.code}"},
+        method=method,
+    )
+    assert [identifier for identifier, _, _ in headers(body)] == [
+        identifier_for(library_a.code, i) for i in ids
+    ]
     identifier = identifier_for(library_a.code, ids[0])
-    root = parse(oai(client, {"verb": "GetRecord", "metadataPrefix": prefix, "identifier": identifier}, method=method))
+    root = parse(
+        oai(client, {"verb": "GetRecord", "metadataPrefix": prefix, "identifier": identifier}, method=method)
+    )
     assert root.find("oai:GetRecord/oai:record/oai:metadata", NS) is not None
 
 
@@ -49,9 +62,15 @@ def test_library_endpoint_lists_only_its_own_catalogue(client, library_a, librar
     own = add_records(library_a, 2)
     add_records(library_b, 2)
     body = oai(client, {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc"}, host=library_host(library_a))
-    assert [identifier for identifier, _, _ in headers(body)] == [identifier_for(library_a.code, i) for i in own]
+    assert [identifier for identifier, _, _ in headers(body)] == [
+        identifier_for(library_a.code, i) for i in own
+    ]
     other = identifier_for(library_b.code, 1)
-    body = oai(client, {"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": other}, host=library_host(library_a))
+    body = oai(
+        client,
+        {"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": other},
+        host=library_host(library_a),
+    )
     assert error_code(parse(body)) == "idDoesNotExist"
 
 
@@ -59,7 +78,9 @@ def test_sets_by_library_kind_and_province(client, library_a, library_b):
     a_ids = add_records(library_a, 2)
     b_ids = add_records(library_b, 1)
     specs = [node.text for node in parse(oai(client, {"verb": "ListSets"})).iter(f"{{{NS['oai']}}}setSpec")]
-    assert {"library", f"library:{library_a.code}", "kind", "kind:bdk", "province", "province:aceh"} <= set(specs)
+    assert {"library", f"library:{library_a.code}", "kind", "kind:bdk", "province", "province:aceh"} <= set(
+        specs
+    )
 
     def listed(set_spec):
         body = oai(client, {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc", "set": set_spec})
@@ -90,15 +111,36 @@ ERRORS = [
     ({"verb": "ListRecords", "metadataPrefix": ["oai_dc", "mods"]}, "badArgument"),
     ({"verb": "ListRecords", "metadataPrefix": "oai_dc", "identifier": "x"}, "badArgument"),
     ({"verb": "GetRecord", "metadataPrefix": "oai_dc"}, "badArgument"),
-    ({"verb": "ListRecords", "metadataPrefix": "oai_dc", "from": "2020-01-01", "until": "2020-02-01T00:00:00Z"}, "badArgument"),
-    ({"verb": "ListRecords", "metadataPrefix": "oai_dc", "from": "2021-01-01", "until": "2020-01-01"}, "badArgument"),
+    (
+        {
+            "verb": "ListRecords",
+            "metadataPrefix": "oai_dc",
+            "from": "2020-01-01",
+            "until": "2020-02-01T00:00:00Z",
+        },
+        "badArgument",
+    ),
+    (
+        {"verb": "ListRecords", "metadataPrefix": "oai_dc", "from": "2021-01-01", "until": "2020-01-01"},
+        "badArgument",
+    ),
     ({"verb": "ListRecords", "metadataPrefix": "oai_dc", "from": "2020-02-30"}, "badArgument"),
     ({"verb": "ListRecords", "metadataPrefix": "oai_dc", "from": "2020-01-01T00:00:00"}, "badArgument"),
     ({"verb": "ListRecords", "metadataPrefix": "oai_dc", "resumptionToken": "abc"}, "badArgument"),
     ({"verb": "ListRecords", "metadataPrefix": "marc 21"}, "badArgument"),
     ({"verb": "ListRecords", "metadataPrefix": "dc"}, "cannotDisseminateFormat"),
-    ({"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": "oai:simpul.localhost:uji-aceh:999999999"}, "idDoesNotExist"),
-    ({"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": "oai:elsewhere.org:uji-aceh:1"}, "idDoesNotExist"),
+    (
+        {
+            "verb": "GetRecord",
+            "metadataPrefix": "oai_dc",
+            "identifier": "oai:simpul.localhost:uji-aceh:999999999",
+        },
+        "idDoesNotExist",
+    ),
+    (
+        {"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": "oai:elsewhere.org:uji-aceh:1"},
+        "idDoesNotExist",
+    ),
     ({"verb": "ListMetadataFormats", "identifier": "oai:simpul.localhost:uji-aceh:007"}, "idDoesNotExist"),
     ({"verb": "ListRecords", "resumptionToken": "not-a-token"}, "badResumptionToken"),
     ({"verb": "ListSets", "resumptionToken": "anything"}, "badResumptionToken"),
@@ -134,7 +176,12 @@ def test_other_http_methods_are_refused(client, db):
 
 def test_identifier_parsing_accepts_only_our_own_identifiers(settings):
     assert parse_identifier("oai:simpul.localhost:bdk-aceh:42").record_id == 42
-    for wrong in ("oai:simpul.localhost:bdk-aceh:042", "oai:simpul.localhost:BDK:1", "oai:other.org:a:1", "x"):
+    for wrong in (
+        "oai:simpul.localhost:bdk-aceh:042",
+        "oai:simpul.localhost:BDK:1",
+        "oai:other.org:a:1",
+        "x",
+    ):
         assert parse_identifier(wrong) is None
     settings.OAIPMH_REPOSITORY_IDENTIFIER = "simpul.kemenag.go.id"
     assert identifier_for("lpmq", 7) == "oai:simpul.kemenag.go.id:lpmq:7"
@@ -145,11 +192,19 @@ def test_a_token_of_one_list_is_refused_by_another(client, library_a, settings):
     add_records(library_a, 3)
     body = oai(client, {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc"})
     token = token_of(body).text
-    assert error_code(parse(oai(client, {"verb": "ListRecords", "resumptionToken": token}))) == "badResumptionToken"
-    on_library = oai(client, {"verb": "ListIdentifiers", "resumptionToken": token}, host=library_host(library_a))
+    assert (
+        error_code(parse(oai(client, {"verb": "ListRecords", "resumptionToken": token})))
+        == "badResumptionToken"
+    )
+    on_library = oai(
+        client, {"verb": "ListIdentifiers", "resumptionToken": token}, host=library_host(library_a)
+    )
     assert error_code(parse(on_library)) == "badResumptionToken"
     tampered = token[:-3] + ("AAA" if not token.endswith("AAA") else "BBB")
-    assert error_code(parse(oai(client, {"verb": "ListIdentifiers", "resumptionToken": tampered}))) == "badResumptionToken"
+    assert (
+        error_code(parse(oai(client, {"verb": "ListIdentifiers", "resumptionToken": tampered})))
+        == "badResumptionToken"
+    )
 
 
 def test_an_expired_token_is_a_bad_resumption_token(client, library_a, settings):
@@ -157,4 +212,7 @@ def test_an_expired_token_is_a_bad_resumption_token(client, library_a, settings)
     add_records(library_a, 2)
     token = token_of(oai(client, {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc"})).text
     settings.OAIPMH_TOKEN_SECONDS = -1
-    assert error_code(parse(oai(client, {"verb": "ListIdentifiers", "resumptionToken": token}))) == "badResumptionToken"
+    assert (
+        error_code(parse(oai(client, {"verb": "ListIdentifiers", "resumptionToken": token})))
+        == "badResumptionToken"
+    )

@@ -59,7 +59,9 @@ def _rich_records(count: int, prefix: str):
             language="id" if number % 2 else "ar",
             material_type="Text",
             copies=(
-                NormalizedCopy(item_code=f"{prefix}-{number}-1", location="Rak Tafsir", collection_type="Referensi"),
+                NormalizedCopy(
+                    item_code=f"{prefix}-{number}-1", location="Rak Tafsir", collection_type="Referensi"
+                ),
                 NormalizedCopy(item_code=f"{prefix}-{number}-2", call_number="297.18 SHI t c.2"),
             ),
         )
@@ -87,7 +89,8 @@ def _catalogue(library) -> dict[str, dict]:
             fields["authors"] = [link.author.name for link in record.record_authors.all()]
             fields["subjects"] = sorted(subject.name for subject in record.subjects.all())
             fields["copies"] = sorted(
-                (item.item_code, item.call_number, item.collection_type, item.location) for item in record.items.all()
+                (item.item_code, item.call_number, item.collection_type, item.location)
+                for item in record.items.all()
             )
             key = record.source_key if record.source_id else identifier_for(library.code, record.pk)
             catalogue[key] = fields
@@ -102,8 +105,7 @@ def test_sickle_harvests_every_visible_record_exactly_once(source_library, serve
         upsert_records(_rich_records(8, "s"))
         upsert_records([make_normalized_record(opac_hide=True)])  # never exposed
     expected = set(_catalogue(source_library)) - {
-        identifier_for(source_library.code, pk)
-        for pk in _hidden_ids(source_library)
+        identifier_for(source_library.code, pk) for pk in _hidden_ids(source_library)
     }
     harvester = Sickle(f"{server}/oai", max_retries=0, timeout=30)
     for prefix in ("oai_dc", "marcxml", "mods"):
@@ -139,7 +141,9 @@ def test_simpul_harvests_a_simpul_library_field_for_field_and_then_an_edit_and_a
     assert copy == original
 
     with tenant_context(source_library):
-        upsert_records([make_normalized_record(source_key=f"{metadata_format}-1", title="Judul yang Disunting")])
+        upsert_records(
+            [make_normalized_record(source_key=f"{metadata_format}-1", title="Judul yang Disunting")]
+        )
         assert delete_record(source_key=f"{metadata_format}-2")
     run = harvest_source(source=source, mode=HarvestRun.Mode.INCREMENTAL)
     assert run.status == HarvestRun.Status.SUCCEEDED, run.last_error

@@ -36,7 +36,12 @@ def _set_specs(client) -> list[str]:
 
 
 def _library_headers(client, code, **params):
-    return headers(oai(client, {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc", "set": f"library:{code}", **params}))
+    return headers(
+        oai(
+            client,
+            {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc", "set": f"library:{code}", **params},
+        )
+    )
 
 
 def test_an_inactive_library_is_reported_deleted_and_comes_back_when_reinstated(client, library):
