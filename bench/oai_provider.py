@@ -22,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+os.environ.setdefault("SIMPUL_ENV", "development")  # this process loads data; the server below is production
 BENCH_DB = "simpul_bench_oai"
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = re.compile(rb"<resumptionToken[^>]*>([^<]+)</resumptionToken>")
@@ -133,7 +134,8 @@ def _harvest(url: str, prefix: str, worker: int, expected: int) -> tuple[float, 
     params = {"verb": "ListRecords", "metadataPrefix": prefix}
     records, rss_first = 0, 0
     started = time.perf_counter()
-    with httpx.Client(timeout=300) as client:
+    # As the TLS proxy in front of gunicorn says it (production settings redirect plain HTTP otherwise).
+    with httpx.Client(timeout=300, headers={"X-Forwarded-Proto": "https"}) as client:
         for _page in range(expected):  # bounded
             body = client.get(url, params=params).content
             records += len(RECORD.findall(body))
@@ -143,7 +145,7 @@ def _harvest(url: str, prefix: str, worker: int, expected: int) -> tuple[float, 
                 break
             params = {"verb": "ListRecords", "resumptionToken": token.group(1).decode()}
     elapsed = time.perf_counter() - started
-    assert records == expected, (records, expected)
+    assert records == expected, (records, expected, body[:500])
     return records / elapsed, rss_first, _vm_hwm(worker)
 
 
@@ -182,7 +184,9 @@ def main() -> None:
 
             for _ in range(100):  # bounded wait for the socket
                 try:
-                    httpx.get(url, params={"verb": "Identify"}, timeout=5)
+                    httpx.get(
+                        url, params={"verb": "Identify"}, headers={"X-Forwarded-Proto": "https"}, timeout=5
+                    )
                     break
                 except httpx.TransportError:
                     time.sleep(0.2)

@@ -27,7 +27,7 @@ def feed_existing_records(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("oaipmh", "0001_initial"),
-        ("tenants", "0002_catalogue_mode"),
+        ("tenants", "0001_initial"),
     ]
 
     operations = [migrations.RunPython(feed_existing_records, migrations.RunPython.noop, elidable=True)]
