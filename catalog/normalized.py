@@ -64,12 +64,18 @@ class NormalizedRecord:
         """A stable hash of the catalogue content (not of the raw bytes), used by reconciliation.
 
         The JSON of ``dataclasses.asdict(self)`` without ``raw_metadata``, built without asdict's deep
-        copies (a harvest hashes every record it sees; the value is unchanged)."""
+        copies (a harvest hashes every record it sees). Repeatable fields whose order carries no meaning
+        hash as sets (``UNORDERED_FIELDS``: SLiMS emits a record's topics in varying order, and a
+        re-harvest of unchanged data must change nothing); those whose order matters keep it (authors:
+        the first is the primary author)."""
         payload = {name: getattr(self, name) for name in _HASHED_FIELDS}
+        for name in UNORDERED_FIELDS:
+            payload[name] = sorted(set(payload[name]))
         payload["copies"] = [vars(copy) for copy in self.copies]
         return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
+UNORDERED_FIELDS = ("subjects",)
 _HASHED_FIELDS = tuple(field.name for field in fields(NormalizedRecord) if field.name != "raw_metadata")
 
 

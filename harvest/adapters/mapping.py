@@ -11,8 +11,10 @@ import html
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import isbnlib
 from lxml import etree
 
 from catalog.normalized import NormalizedRecord
@@ -22,9 +24,13 @@ if TYPE_CHECKING:
     from harvest.adapters.oai_client import OaiRecord
 
 __all__ = [
+    "Identifier",
     "MalformedRecord",
+    "best_isbn_issn",
+    "classify_identifier",
     "clean_text",
     "dedupe",
+    "is_identifier",
     "language_code",
     "local_name",
     "looks_like_class_number",
@@ -83,23 +89,103 @@ def serialize(element: etree._Element) -> str:
     return etree.tostring(element, encoding="unicode", with_tail=False)
 
 
-# --- ISBN / ISSN ---------------------------------------------------------------------------------------
+# --- ISBN / ISSN and other identifiers -------------------------------------------------------------------
+# Forms seen in harvested dc:identifier, MARC 020/022 and MODS identifier: "urn:isbn:9781399886673",
+# "ISBN: 978-602-03-3295-6", "isbn 0-306-40615-2 (pbk.)", "ISBN-13: ...", "urn:issn:1234-5679",
+# "ISSN 0317-8471", several numbers joined by ";". ISBN check digits are verified with isbnlib; ISSN check
+# digits with the ISO 3297 mod-11 rule.
 
-_ISBN_QUALIFIER = re.compile(r"\s*[(\[].*$")
+_ISBN_PREFIX = re.compile(r"^(?:urn:isbn:|isbn(?:[-\s]?1[03](?=[\s:]))?\s*[:.]?\s*)", re.IGNORECASE)
+_ISSN_PREFIX = re.compile(r"^(?:urn:issn:|(?:[ep]-?)?issn(?:-l)?\s*[:.]?\s*)", re.IGNORECASE)
+_QUALIFIER = re.compile(r"\s*[(\[].*$")  # "(pbk.)", "[hbk.]", "(jil. 1)"
 _ISBN_SHAPE = re.compile(r"^(?:97[89])?\d{9}[\dX]$")
 _ISSN_SHAPE = re.compile(r"^\d{7}[\dX]$")
+_URI_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]{1,31}:\S")  # urn:, oai:, doi:, info:, hdl:, ark:
+_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+_SEPARATORS = re.compile(r"\s*[;,|]\s*|\s+/\s+")
+
+
+@dataclass(frozen=True)
+class Identifier:
+    """What one identifier string is. ``kind``: ``"isbn"``, ``"issn"``, ``"other"`` (a URN, an OAI
+    identifier, a DOI, a handle) or ``""`` (not an identifier: free text such as a call number).
+    ``value``: ISBNs compact (``9786020332956``, ``030640615X``), ISSNs ``1234-567X``, anything else cleaned.
+    ``valid``: the check digit is right (ISBN/ISSN only)."""
+
+    kind: str
+    value: str
+    valid: bool = False
 
 
 def _compact(value: str) -> str:
-    return re.sub(r"[\s\-‐‑–]", "", value).upper()
+    return re.sub(r"[\s\-‐‑–.]", "", value).upper()
+
+
+def issn_is_valid(compact: str) -> bool:
+    """ISO 3297: weights 8..2 over the first seven digits; the check digit makes the sum 0 mod 11."""
+    if not _ISSN_SHAPE.match(compact):
+        return False
+    total = sum(int(digit) * weight for digit, weight in zip(compact[:7], range(8, 1, -1), strict=True))
+    check = (11 - total % 11) % 11
+    return compact[7] == ("X" if check == 10 else str(check))
+
+
+def isbn_is_valid(compact: str) -> bool:
+    return bool(isbnlib.is_isbn13(compact) or isbnlib.is_isbn10(compact))
+
+
+def classify_identifier(value: str | None) -> Identifier:
+    """Tell an ISBN, an ISSN or another identifier from free text (see :class:`Identifier`)."""
+    text = clean_text(value)
+    if not text:
+        return Identifier("", "")
+    isbn_prefix = _ISBN_PREFIX.match(text) if text[:1] in "uUiI" else None
+    issn_prefix = _ISSN_PREFIX.match(text) if text[:1] in "uUiIeEpP" else None
+    if isbn_prefix and not isbn_prefix.group(0).strip():
+        isbn_prefix = None  # the pattern matched nothing but optional spaces
+    if issn_prefix and not issn_prefix.group(0).strip():
+        issn_prefix = None
+    prefix = issn_prefix or isbn_prefix
+    body = _QUALIFIER.sub("", text[prefix.end() :] if prefix else text).strip()
+    compact = _compact(body)
+    if issn_prefix:
+        if _ISSN_SHAPE.match(compact):
+            return Identifier("issn", f"{compact[:4]}-{compact[4:]}", issn_is_valid(compact))
+        return Identifier("issn", body)
+    if _ISBN_SHAPE.match(compact):
+        return Identifier("isbn", compact, isbn_is_valid(compact))
+    if isbn_prefix:
+        return Identifier("isbn", body)
+    if issn_is_valid(compact) and re.fullmatch(r"\d{4}-?\d{3}[\dXx]", body):
+        return Identifier("issn", f"{compact[:4]}-{compact[4:]}", True)
+    if _URI_SCHEME.match(text) or _DOI.match(text):
+        return Identifier("other", text)
+    return Identifier("", text)
+
+
+def is_identifier(value: str | None) -> bool:
+    """An ISBN, an ISSN, a URN, an OAI identifier, a DOI: never a call number."""
+    return classify_identifier(value).kind != ""
 
 
 def looks_like_isbn_or_issn(value: str) -> bool:
-    compact = _compact(_ISBN_QUALIFIER.sub("", value.strip()))
-    for prefix in ("ISBN", "ISSN"):
-        if compact.startswith(prefix):
-            compact = compact[len(prefix) :].lstrip(":")
-    return bool(_ISBN_SHAPE.match(compact) or _ISSN_SHAPE.match(compact))
+    return classify_identifier(value).kind in ("isbn", "issn")
+
+
+def best_isbn_issn(values: Iterable[str | None]) -> str:
+    """The record's ISBN/ISSN from candidate strings (each may hold several numbers): the first valid
+    ISBN, else the first valid ISSN, else the first ISBN- or ISSN-like value as written; "" if none."""
+    found: list[Identifier] = []
+    for value in values:
+        for part in _SEPARATORS.split(clean_text(value)):
+            identifier = classify_identifier(part)
+            if identifier.kind in ("isbn", "issn"):
+                found.append(identifier)
+    for wanted in ("isbn", "issn"):
+        for identifier in found:
+            if identifier.kind == wanted and identifier.valid:
+                return identifier.value
+    return found[0].value if found else ""
 
 
 def normalize_isbn_issn(value: str | None) -> str:
@@ -110,16 +196,7 @@ def normalize_isbn_issn(value: str | None) -> str:
     text = clean_text(value)
     if not text:
         return ""
-    first = _ISBN_QUALIFIER.sub("", text.split(";")[0]).strip()
-    compact = _compact(first)
-    for prefix in ("ISBN", "ISSN"):
-        if compact.startswith(prefix):
-            compact = compact[len(prefix) :].lstrip(":")
-    if _ISBN_SHAPE.match(compact):
-        return compact
-    if _ISSN_SHAPE.match(compact):
-        return f"{compact[:4]}-{compact[4:]}"
-    return text
+    return best_isbn_issn([text]) or text
 
 
 # --- classification ------------------------------------------------------------------------------------

@@ -24,13 +24,14 @@ from lxml import etree
 from catalog.normalized import NormalizedCopy, NormalizedRecord
 from harvest.adapters.mapping import (
     MalformedRecord,
+    best_isbn_issn,
+    classify_identifier,
     clean_text,
     dedupe,
+    is_identifier,
     language_code,
     local_name,
     looks_like_class_number,
-    looks_like_isbn_or_issn,
-    normalize_isbn_issn,
     serialize,
 )
 from harvest.adapters.slims import record_key_from_identifier
@@ -84,9 +85,10 @@ def map_oai_dc(identifier: str, element: etree._Element, raw_xml: str | None = N
         else:
             subjects.append(value)
 
-    # identifiers: URLs (permalink, cover), ISBN/ISSN, call number
+    # identifiers: URLs (permalink, cover), ISBN/ISSN (urn:isbn:, ISBN:, with qualifiers), call number.
+    # A value that is an identifier of any kind (ISBN, ISSN, URN, OAI identifier, DOI) is never a call number.
     identifiers = fields.get("identifier", [])
-    isbn = _first(fields, "identifier_isbn", "isbn")
+    isbn_candidates = _values(fields, "identifier_isbn", "isbn")
     call_number = ""
     extra: dict[str, str] = {}
     non_urls = []
@@ -99,18 +101,24 @@ def map_oai_dc(identifier: str, element: etree._Element, raw_xml: str | None = N
             continue
         non_urls.append(value)
     is_oai_php_shape = len(identifiers) >= 3 and _is_url(identifiers[0]) and not _is_url(identifiers[1])
-    if is_oai_php_shape and not isbn:
+    if is_oai_php_shape and not isbn_candidates:
         # detail::DublinCoreOutput: permalink, ISBN (maybe empty), call number, in that order
-        isbn = identifiers[1]
-        call_number = identifiers[2] if not _is_url(identifiers[2]) else ""
+        isbn_candidates = [identifiers[1]]
+        positional = identifiers[2] if not _is_url(identifiers[2]) else ""
+        if is_identifier(positional):
+            isbn_candidates.append(positional)
+        else:
+            call_number = positional
     else:
         for value in non_urls:
-            if not value:
-                continue
-            if not isbn and looks_like_isbn_or_issn(value):
-                isbn = value
-            elif not call_number and value != isbn:
+            kind = classify_identifier(value).kind
+            if kind in ("isbn", "issn"):
+                isbn_candidates.append(value)
+            elif kind == "" and value and not call_number:
                 call_number = value
+    # the source's own ISBN/ISSN field (SLiMS isbn_issn) is kept as typed when it holds no number
+    explicit = next((value for value in isbn_candidates[:1] if value and not is_identifier(value)), "")
+    isbn = best_isbn_issn(isbn_candidates) or explicit
 
     material_type = _first(fields, "type", "medium")
     extent = _first(fields, "extent")
@@ -145,7 +153,7 @@ def map_oai_dc(identifier: str, element: etree._Element, raw_xml: str | None = N
         authors=dedupe(_values(fields, "creator") + _values(fields, "contributor")),
         subjects=dedupe(subjects),
         edition=_first(fields, "hasVersion"),
-        isbn_issn=normalize_isbn_issn(isbn),
+        isbn_issn=isbn,
         publisher=_first(fields, "publisher"),
         publish_place=_first(fields, "coverage", "spatial"),
         publish_year=_first(fields, "date", "issued", "created"),

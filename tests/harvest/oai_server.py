@@ -258,6 +258,8 @@ class Faults:
     php_notice: bool = False
     control_chars: bool = False
     html_entities: bool = False
+    isbn_form: str = "{isbn}"  # the repository's dc:identifier for the ISBN, e.g. "urn:isbn:{compact}"
+    shuffle_subjects: bool = False  # oai.php: subjects in a different order on every response (SLiMS)
     verbs: frozenset[str] | None = None
     token_uses: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
@@ -573,12 +575,18 @@ class _OaiPhp:
 
     def record(self, source: SourceRecord, host: str) -> str:
         faults = self.app.faults
+        if faults.shuffle_subjects:
+            return self._render(source, host)
         key = ("oai.php", source.biblio_id, source.version, host, faults.control_chars, faults.html_entities)
         return self.app.cache.get(key, lambda: self._render(source, host))
 
     def _render(self, source: SourceRecord, host: str) -> str:
         record = source.record
         faults = self.app.faults
+        subjects = list(record.subjects)
+        if faults.shuffle_subjects and subjects:
+            turn = self.app.next_turn() % len(subjects) or 1  # never the catalogue's own order
+            subjects = subjects[turn:] + subjects[:turn]
         lines = [f"<dc:title>{escape(utf8_encode(record.title))}</dc:title>"]
         lines += [f"<dc:creator>{escape(author)}</dc:creator>" for author in record.authors]
         lines.append(f"<dc:publisher>{escape(record.publisher)}</dc:publisher>")
@@ -603,7 +611,7 @@ class _OaiPhp:
             notes = notes + "\x0b\x1a"
         lines.append(f"<dc:description>{notes}</dc:description>")
         lines.append(f"<dc:abstract>{notes}</dc:abstract>")
-        lines += [f"<dc:subject>{escape(subject)}</dc:subject>" for subject in record.subjects]
+        lines += [f"<dc:subject>{escape(subject)}</dc:subject>" for subject in subjects]
         lines.append(f"<dc:subject>{escape(record.classification)}</dc:subject>")
         permalink = f"http://{host}/slims/index.php?p=show_detail&id={source.biblio_id}"
         lines.append(f"<dc:identifier>{escape(permalink)}</dc:identifier>")
@@ -1255,7 +1263,7 @@ class _Repository:
     def record(self, source: SourceRecord, prefix: str) -> str:
         if not source.live or source.opac_hide:
             return f"<record>{self.header(source)}</record>\n"
-        key = ("repo", prefix, source.biblio_id, source.version)
+        key = ("repo", prefix, source.biblio_id, source.version, self.app.faults.isbn_form)
         metadata = self.app.cache.get(key, lambda: self._metadata(source, prefix))
         return f"<record>{self.header(source)}<metadata>{metadata}</metadata></record>\n"
 
@@ -1278,7 +1286,12 @@ class _Repository:
             ("format", record.collation),
             ("language", record.language),
         ]
-        fields += [("identifier", record.isbn_issn), ("identifier", f"{self.identifier(source.biblio_id)}")]
+        isbn = (
+            self.app.faults.isbn_form.format(isbn=record.isbn_issn, compact=_compact_isbn(record.isbn_issn))
+            if record.isbn_issn
+            else ""
+        )
+        fields += [("identifier", isbn), ("identifier", f"{self.identifier(source.biblio_id)}")]
         body = "".join(f"<dc:{name}>{escape(value)}</dc:{name}>" for name, value in fields if value)
         return f"<oai_dc:dc {OAI_DC_ATTRS}>{body}</oai_dc:dc>"
 
@@ -1449,10 +1462,17 @@ class _App:
         self.list_cache: OrderedDict[tuple, list[int]] = OrderedDict()
         self._list_lock = threading.Lock()
         self.requests: deque[RequestLogEntry] = deque(maxlen=100_000)
+        self._turns = 0
         self.oai_php = _OaiPhp(self)
         self.oai2_php = _Oai2Php(self)
         self.opac = _SlimsOpac(self)
         self.repository = _Repository(self)
+
+    def next_turn(self) -> int:
+        """A counter for faults that vary from one rendering to the next."""
+        with self._list_lock:
+            self._turns += 1
+            return self._turns
 
     def remember_list(self, key: tuple, ids: list[int]) -> None:
         with self._list_lock:

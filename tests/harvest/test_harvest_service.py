@@ -188,3 +188,40 @@ def test_no_records_match_is_a_successful_run_with_zero_records(library, server)
 
     assert (run.status, run.records_seen, run.pages_seen) == (HarvestRun.Status.SUCCEEDED, 0, 1)
     assert schema_records(library) == {}
+
+
+@pytest.mark.parametrize(
+    "isbn_form", ["urn:isbn:{compact}", "ISBN: {isbn}", "isbn {isbn} (pbk.)"], ids=["urn", "prefix", "pbk"]
+)
+def test_isbn_forms_of_a_repository_are_stored_as_isbns_and_never_as_call_numbers(library, server, isbn_form):
+    server.faults.isbn_form = isbn_form
+    try:
+        run = harvest_source(source=make_source(library, server.repo_url), mode=HarvestRun.Mode.FULL)
+    finally:
+        server.faults.isbn_form = "{isbn}"
+
+    assert run.status == HarvestRun.Status.SUCCEEDED
+    records = schema_records(library)
+    with_isbn = [source for source in server.catalogue.visible_records() if source.record.isbn_issn]
+    assert with_isbn
+    for source in with_isbn:
+        stored = records[f"{REPOSITORY}{source.biblio_id}"]
+        assert stored.isbn_issn == source.record.isbn_issn.replace("-", ""), source.biblio_id
+    assert {record.call_number for record in records.values()} == {""}
+
+
+def test_subjects_in_another_order_at_the_next_harvest_change_nothing(library, server):
+    source = make_source(library, server.oai_php_url)
+    harvest_source(source=source, mode=HarvestRun.Mode.FULL)
+    with tenant_context(library):
+        IndexOutbox.objects.all().delete()
+    assert any(len(source.record.subjects) > 1 for source in server.catalogue.visible_records())
+
+    server.faults.shuffle_subjects = True  # SLiMS oai.php: a record's topics in varying order
+    try:
+        again = harvest_source(source=source, mode=HarvestRun.Mode.FULL)
+    finally:
+        server.faults.shuffle_subjects = False
+
+    assert (again.unchanged_count, again.created_count, again.updated_count) == (SIZE, 0, 0)
+    assert outbox_size(library) == 0
