@@ -8,7 +8,7 @@ Every change that the union index must see also writes an ``IndexOutbox`` row in
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
 
@@ -268,6 +268,7 @@ def upsert_records(
     *,
     source_id: int | None = None,
     overwrite_local_edits: bool = False,
+    source_datestamps: Mapping[str, str] | None = None,
 ) -> list[UpsertResult]:
     """``upsert_record`` for a batch (a harvest page, a slice of an imported file), with the same meaning:
     unchanged content (same ``content_hash``) writes nothing, not even an outbox row; a changed or new
@@ -284,7 +285,12 @@ def upsert_records(
     key, in first-seen order; the records of the results load their other fields from the database when read.
     Inside a caller's transaction no savepoint is made: an error aborts the caller's transaction (a harvest
     page is all or nothing anyway).
+
+    ``source_datestamps`` (``{source_key: header date}``) are stored with the records
+    (``Record.source_datestamp``), also on records whose content is unchanged — no outbox row for those:
+    the date is not indexed.
     """
+    stamps = source_datestamps or {}
     by_key: dict[str, NormalizedRecord] = {}
     for normalized in normalized_records:
         by_key[normalized.source_key] = normalized
@@ -294,33 +300,65 @@ def upsert_records(
     same_source, same_source_params = _same_source_sql(source_id)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT id, source_key, content_hash, edited_in_simpul_at IS NOT NULL"
+            "SELECT id, source_key, content_hash, source_datestamp, edited_in_simpul_at IS NOT NULL"
             f" FROM {_quoted_table(Record)} WHERE {same_source} AND source_key = ANY(%s)",
             [*same_source_params, list(by_key)],
         )
         existing, edited = {}, set()
-        for pk, key, content, edited_in_simpul in cursor.fetchall():
-            existing[key] = Record.from_db(
-                connection.alias, ["id", "source_key", "content_hash"], [pk, key, content]
-            )
+        loaded = ["id", "source_key", "content_hash", "source_datestamp"]
+        for *row, edited_in_simpul in cursor.fetchall():
+            existing[row[1]] = Record.from_db(connection.alias, loaded, row)
             if edited_in_simpul:
-                edited.add(key)
+                edited.add(row[1])
         results: dict[str, UpsertResult] = {}
         new: list[NormalizedRecord] = []
         changed: list[tuple[Record, NormalizedRecord]] = []
+        restamped: dict[int, str] = {}
         for key, normalized in by_key.items():
             record = existing.get(key)
             if record is None:
                 new.append(normalized)
             elif record.content_hash == hashes[key]:
                 results[key] = UpsertResult(record=record, created=False, changed=False)
+                if key in stamps and stamps[key] != record.source_datestamp:
+                    restamped[record.pk] = stamps[key]
             elif key in edited and not overwrite_local_edits:
                 results[key] = UpsertResult(record=record, created=False, changed=False, kept_local_edit=True)
             else:
                 changed.append((record, normalized))
         if new or changed:
-            _write_batch(cursor, new, changed, hashes, results, source_id=source_id)
+            _write_batch(cursor, new, changed, hashes, results, stamps, source_id=source_id)
+        if restamped:
+            _store_datestamps(cursor, restamped)
     return [results[key] for key in by_key]
+
+
+def _store_datestamps(cursor, datestamps: Mapping[int, str]) -> None:
+    cursor.execute(
+        f"UPDATE {_quoted_table(Record)} AS record SET source_datestamp = stamp.value"
+        " FROM unnest(%s::bigint[], %s::text[]) AS stamp(id, value) WHERE record.id = stamp.id",
+        [list(datestamps), [value[:40] for value in datestamps.values()]],
+    )
+
+
+def set_source_datestamps(
+    *, source_id: int | None, datestamps: Mapping[str, str], only_where_empty: bool = True
+) -> int:
+    """Store the source's header dates of records of source ``source_id`` whose content is known to be
+    current (a reconciliation found them older than the last full pass), without rewriting them or
+    announcing them to the index. Returns how many records got a date."""
+    if not datestamps:
+        return 0
+    same_source, same_source_params = _same_source_sql(source_id)
+    with connection.cursor() as cursor:
+        condition = " AND record.source_datestamp = ''" if only_where_empty else ""
+        cursor.execute(
+            f"UPDATE {_quoted_table(Record)} AS record SET source_datestamp = stamp.value"
+            " FROM unnest(%s::text[], %s::text[]) AS stamp(key, value)"
+            f" WHERE record.{same_source} AND record.source_key = stamp.key{condition}",
+            [list(datestamps), [value[:40] for value in datestamps.values()], *same_source_params],
+        )
+        return cursor.rowcount
 
 
 def _write_batch(
@@ -329,6 +367,7 @@ def _write_batch(
     changed: list[tuple[Record, NormalizedRecord]],
     hashes: dict[str, str],
     results: dict[str, UpsertResult],
+    stamps: Mapping[str, str],
     *,
     source_id: int | None,
 ) -> None:
@@ -350,6 +389,7 @@ def _write_batch(
             *RECORD_FIELDS,
             "publisher",
             "content_hash",
+            "source_datestamp",
             "created_at",
             "updated_at",
         ),
@@ -361,6 +401,7 @@ def _write_batch(
                 *(getattr(n, name) for name in RECORD_FIELDS),
                 publisher_ids.get(n.publisher.strip()[:255]),
                 hashes[n.source_key],
+                stamps.get(n.source_key, "")[:40],
                 now,
                 now,
             )
@@ -372,12 +413,13 @@ def _write_batch(
             setattr(record, name, getattr(normalized, name))
         record.publisher_id = publisher_ids.get(normalized.publisher.strip()[:255])
         record.content_hash = hashes[normalized.source_key]
+        record.source_datestamp = stamps.get(normalized.source_key, "")[:40]
         record.updated_at = now
         record_ids[normalized.source_key] = record.pk
     if changed:
         Record.objects.bulk_update(
             [record for record, _ in changed],
-            [*RECORD_FIELDS, "publisher", "content_hash", "updated_at"],
+            [*RECORD_FIELDS, "publisher", "content_hash", "source_datestamp", "updated_at"],
             batch_size=500,
         )
     changed_ids = [record.pk for record, _ in changed]

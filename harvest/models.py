@@ -139,6 +139,15 @@ class HarvestRun(models.Model):
     unchanged_count = models.PositiveIntegerField(_("tak berubah"), default=0)
     deleted_count = models.PositiveIntegerField(_("dihapus"), default=0)
     failed_count = models.PositiveIntegerField(_("gagal"), default=0)
+    skipped_count = models.PositiveIntegerField(
+        _("dilewati"),
+        default=0,
+        help_text=_("Rekonsiliasi: cantuman yang tanggal kepalanya sama dengan versi yang tersimpan."),
+    )
+    requested_mode = models.CharField(_("mode diminta"), max_length=16, choices=Mode.choices, blank=True)
+    note = models.TextField(
+        _("catatan"), blank=True, help_text=_("Apa yang dijalankan lain dari yang diminta.")
+    )
     from_used = models.CharField(_("from"), max_length=32, blank=True)
     until_used = models.CharField(_("until"), max_length=32, blank=True)
     response_date = models.CharField(

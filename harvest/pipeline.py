@@ -46,7 +46,8 @@ from harvest.adapters import (
     map_oai_record,
     record_key_from_identifier,
 )
-from harvest.adapters.oai_client import IdDoesNotExist, OaiProtocolError
+from harvest.adapters.addresses import AddressPolicy
+from harvest.adapters.oai_client import DEFAULT_MAX_RESPONSE_BYTES, IdDoesNotExist, OaiProtocolError
 from harvest.adapters.slims import OAI2_PHP_PROFILE, OAI_PHP_PROFILE, STANDARD_PROFILE, mods_detail_url
 from harvest.models import HarvestProblem, HarvestRun, HarvestSource
 from tenants.models import Library
@@ -86,6 +87,15 @@ def retry_policy(profile: EndpointProfile) -> RetryPolicy:
     return policy
 
 
+def address_policy() -> AddressPolicy:
+    """The networks a source may be on besides the public internet (``HARVEST_ALLOWED_PRIVATE_NETWORKS``)."""
+    return AddressPolicy.allowing(getattr(settings, "HARVEST_ALLOWED_PRIVATE_NETWORKS", ()))
+
+
+def max_response_bytes() -> int:
+    return int(getattr(settings, "HARVEST_MAX_RESPONSE_BYTES", DEFAULT_MAX_RESPONSE_BYTES))
+
+
 def client_for(source: HarvestSource, profile: EndpointProfile | None = None) -> OaiClient:
     profile = profile or profile_of(source)
     return OaiClient(
@@ -93,6 +103,8 @@ def client_for(source: HarvestSource, profile: EndpointProfile | None = None) ->
         timeout=float(getattr(settings, "HARVEST_HTTP_TIMEOUT", DEFAULT_TIMEOUT)),
         connect_timeout=min(10.0, float(getattr(settings, "HARVEST_HTTP_TIMEOUT", DEFAULT_TIMEOUT))),
         retry=retry_policy(profile),
+        max_response_bytes=max_response_bytes(),
+        address_policy=address_policy(),
     )
 
 
@@ -148,6 +160,7 @@ class Batch:
     records_seen: int = 0
     page_token: str = ""  # the token that fetched the page, kept with its problems
     identifiers: dict[str, str] = field(default_factory=dict)  # record key → OAI identifier
+    datestamps: dict[str, str] = field(default_factory=dict)  # record key → header date, where sent
 
 
 def batch_from_records(
@@ -169,6 +182,8 @@ def batch_from_records(
             continue
         batch.upserts.append(normalized)
         batch.identifiers[normalized.source_key] = record.identifier
+        if record.header.datestamp:
+            batch.datestamps[normalized.source_key] = record.header.datestamp
     for identifier, reason in problems:
         batch.records_seen += 1
         batch.problems.append((identifier, reason))
@@ -396,7 +411,9 @@ def commit_batch(
                 # Not waiting for the WAL flush is safe here: a page and the run's resumption point commit
                 # together, so a database crash can only lose both, and the run then fetches it again.
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
-            results = upsert_records(batch.upserts, source_id=run.source_id)
+            results = upsert_records(
+                batch.upserts, source_id=run.source_id, source_datestamps=batch.datestamps
+            )
             deleted = sum(
                 1
                 for key in dict.fromkeys(batch.deletes)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -63,6 +63,14 @@ def source_overviews(*, problems_per_run: int = 5) -> list[SourceOverview]:
     return overviews
 
 
+def labelled_time(moment: datetime | None) -> str | None:
+    """A moment in the project's time zone, ISO 8601 with its UTC offset (``2024-05-01T10:00:00+07:00``):
+    every time the harvest shows an operator carries its zone."""
+    if moment is None:
+        return None
+    return timezone.localtime(moment).isoformat(timespec="seconds")
+
+
 def run_payload(run: HarvestRun | None) -> dict[str, object] | None:
     if run is None:
         return None
@@ -80,9 +88,11 @@ def run_payload(run: HarvestRun | None) -> dict[str, object] | None:
         "unchanged": run.unchanged_count,
         "deleted": run.deleted_count,
         "failed": run.failed_count,
+        "skipped": run.skipped_count,
+        "note": run.note,
         "last_error": run.last_error,
-        "started_at": run.started_at.isoformat() if run.started_at else None,
-        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+        "started_at": labelled_time(run.started_at),
+        "finished_at": labelled_time(run.finished_at),
     }
 
 

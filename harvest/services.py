@@ -26,9 +26,10 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import tenant_context
 
 from catalog.models import Record
-from catalog.services import enqueue_index_changes
+from catalog.services import enqueue_index_changes, set_source_datestamps
 from harvest.adapters import (
     BadResumptionToken,
+    ForbiddenRequest,
     NotOaiPmh,
     OaiClient,
     OaiError,
@@ -41,6 +42,7 @@ from harvest.adapters import (
     detect_slims_flavour,
     record_key_from_identifier,
 )
+from harvest.adapters.addresses import ForbiddenAddress
 from harvest.adapters.files import FileEntry, UnreadableFile, detect_format, read_records
 from harvest.locking import locked_source_ids, source_lock
 from harvest.models import HarvestProblem, HarvestRun, HarvestSource
@@ -48,11 +50,13 @@ from harvest.pipeline import (
     Batch,
     ListRecordsWalk,
     ModsDetails,
+    address_policy,
     batch_from_records,
     client_for,
     commit_batch,
     fetch_records,
     finish_run,
+    max_response_bytes,
     metadata_prefix_of,
     next_from_point,
     parse_source_date,
@@ -104,15 +108,44 @@ def _registration_client(base_url: str) -> OaiClient:
         max_retry_after=5,
         backoff_base=0.5,
     )
-    return OaiClient(base_url, timeout=15.0, connect_timeout=5.0, retry=retry)
+    return OaiClient(
+        base_url,
+        timeout=15.0,
+        connect_timeout=5.0,
+        retry=retry,
+        max_response_bytes=max_response_bytes(),
+        address_policy=address_policy(),
+    )
+
+
+def _forbidden_message(base_url: str, address: str) -> str:
+    return _(
+        "Alamat %(url)s menunjuk ke jaringan privat, loopback atau link-local (%(address)s); sumber panen "
+        "di alamat seperti itu ditolak. Bila memang sah (mis. intranet kementerian), pengelola server dapat "
+        "mengizinkan jaringannya lewat SIMPUL_HARVEST_ALLOWED_PRIVATE_NETWORKS."
+    ) % {"url": base_url, "address": address or "?"}
+
+
+def check_source_address(*, base_url: str) -> None:
+    """Refuse a source URL whose host is (or resolves to) a private, loopback or link-local address not
+    allowed by ``HARVEST_ALLOWED_PRIVATE_NETWORKS`` (``harvest.adapters.addresses``)."""
+    try:
+        address_policy().check_url(base_url)
+    except ForbiddenAddress as error:
+        raise SourceRegistrationError(_forbidden_message(base_url, error.address)) from error
 
 
 def inspect_endpoint(*, base_url: str, metadata_format: str, set_spec: str = "") -> dict[str, str]:
     """Identify + ListMetadataFormats (+ ListSets when a set is asked for): what a source needs to know
     about its endpoint. Raises ``SourceRegistrationError`` with a message an operator can act on."""
+    check_source_address(base_url=base_url)
     with _registration_client(base_url) as client:
         try:
             identify = client.identify()
+        except ForbiddenRequest as error:
+            raise SourceRegistrationError(
+                _forbidden_message(base_url, getattr(error.__cause__, "address", ""))
+            ) from error
         except SourceUnreachable as error:
             raise SourceRegistrationError(
                 _("Alamat %(url)s tidak dapat dihubungi (%(reason)s). Periksa alamat dan jaringan.")
@@ -275,6 +308,9 @@ def _fail_on_client_error(run: HarvestRun, error: Exception) -> HarvestRun:
     protocol errors are not retried (the same request would get the same answer)."""
     if isinstance(error, BadResumptionToken):
         return _fail(run, _("Token ditolak berulang kali (badResumptionToken): %(e)s") % {"e": error})
+    if isinstance(error, ForbiddenRequest):
+        address = getattr(error.__cause__, "address", "")
+        return _fail(run, _forbidden_message(run.source.base_url, address), retry=False)
     if isinstance(error, SourceUnreachable):
         return _fail(run, _("Sumber tidak dapat dihubungi: %(e)s") % {"e": _describe(error)})
     if isinstance(error, RequestFailed):
@@ -310,7 +346,18 @@ def _start(run: HarvestRun, client: OaiClient) -> None:
     run.started_at = run.started_at or timezone.now()
     run.finished_at = None
     run.last_error = ""
-    save_run(run, "response_date", "status", "started_at", "finished_at", "last_error", "mode", "from_used")
+    save_run(
+        run,
+        "response_date",
+        "status",
+        "started_at",
+        "finished_at",
+        "last_error",
+        "mode",
+        "from_used",
+        "requested_mode",
+        "note",
+    )
 
 
 def _resume(run: HarvestRun) -> None:
@@ -364,9 +411,19 @@ def _harvest_oai(*, source: HarvestSource, run: HarvestRun, max_pages: int | Non
     with client_for(source, profile) as client:
         try:
             if not run.response_date:
-                wants_incremental = run.mode == HarvestRun.Mode.INCREMENTAL
-                if wants_incremental and not (profile.supports_incremental and source.next_from):
+                run.requested_mode = run.requested_mode or run.mode
+                if run.mode == HarvestRun.Mode.INCREMENTAL and not profile.supports_incremental:
                     run.mode = HarvestRun.Mode.FULL
+                    run.note = _(
+                        "Diminta inkremental, dijalankan penuh (titik akses ini tidak mendukung panen "
+                        "inkremental)."
+                    )
+                elif run.mode == HarvestRun.Mode.INCREMENTAL and not source.next_from:
+                    run.mode = HarvestRun.Mode.FULL
+                    run.note = _(
+                        "Diminta inkremental, dijalankan penuh (belum ada panen tuntas yang memberi titik "
+                        "'from')."
+                    )
                 run.from_used = source.next_from if run.mode == HarvestRun.Mode.INCREMENTAL else ""
                 _start(run, client)
             else:
@@ -392,6 +449,7 @@ def _harvest_oai(*, source: HarvestSource, run: HarvestRun, max_pages: int | Non
                 _("Halaman gagal diambil setelah %(attempts)s percobaan: %(reason)s")
                 % {"attempts": error.attempts, "reason": error.reason},
                 problem=("", f"{error.verb}: {error.reason}", token or _("(halaman pertama)")),
+                retry=error.kind != "too_large",  # the same page will be as large next time
             )
         except (RequestFailed, OaiError, OaiProtocolError) as error:
             return _fail_on_client_error(run, error)
@@ -505,9 +563,10 @@ def _key(identifier: str) -> str:
     return record_key_from_identifier(identifier)
 
 
-def _harvested_keys(source: HarvestSource) -> set[str]:
-    """The record keys in the library's schema that this source wrote (run with the schema active)."""
-    return set(Record.objects.filter(source_id=source.pk).values_list("source_key", flat=True))
+def _harvested_keys(source: HarvestSource) -> dict[str, str]:
+    """``{record key: stored source datestamp}`` of the records in the library's schema that this source
+    wrote (run with the schema active)."""
+    return dict(Record.objects.filter(source_id=source.pk).values_list("source_key", "source_datestamp"))
 
 
 def _baseline(source: HarvestSource, run: HarvestRun):
@@ -530,13 +589,16 @@ def _baseline(source: HarvestSource, run: HarvestRun):
 def _reconcile(*, source: HarvestSource, run: HarvestRun, client: OaiClient, allow_mass_delete: bool) -> None:
     library = source.library
     profile = profile_of(source)
-    run.mode = HarvestRun.Mode.RECONCILE
+    run.mode = run.requested_mode = HarvestRun.Mode.RECONCILE
     run.phase = HarvestRun.Phase.LISTING
     run.resumption_token = ""
     run.pages_seen = run.records_seen = 0
     run.complete_list_size = None
     run.from_used = ""
-    save_run(run, "phase", "resumption_token", "pages_seen", "records_seen", "complete_list_size")
+    run.skipped_count = 0
+    save_run(
+        run, "phase", "resumption_token", "pages_seen", "records_seen", "complete_list_size", "skipped_count"
+    )
     _start(run, client)
     headers = _list_identifiers(run, source, client)
 
@@ -544,7 +606,8 @@ def _reconcile(*, source: HarvestSource, run: HarvestRun, client: OaiClient, all
     run.phase = HarvestRun.Phase.DELETING
     save_run(run, "phase")
     with tenant_context(library):
-        harvested = _harvested_keys(source)
+        stored = _harvested_keys(source)
+    harvested = set(stored)
     live = {key for key, (_, _, deleted) in headers.items() if not deleted}
     vanished = sorted(harvested - live)
     if (
@@ -573,22 +636,45 @@ def _reconcile(*, source: HarvestSource, run: HarvestRun, client: OaiClient, all
     baseline = _baseline(source, run)
     dates_show_edits = profile.reports_edits or profile.list_identifiers_date == "last_update"
     to_fetch: list[str] | None = None
-    if dates_show_edits and baseline is not None:
-        to_fetch = [
-            identifier
-            for key, (identifier, stamp, deleted) in headers.items()
-            if not deleted and (key not in harvested or _dated_after(stamp, baseline))
-        ]
-        if len(to_fetch) > RECONCILE_REFETCH_ALL_SHARE * max(len(live), 1):
+    if dates_show_edits:
+        # a record whose header still shows the date of the version stored here has not changed
+        current = {
+            key
+            for key, (_, stamp, deleted) in headers.items()
+            if not deleted and stamp and stored.get(key) == stamp
+        }
+        undated = [key for key in live - current if key in stored and not stored[key]]
+        if baseline is not None or not undated:
+            to_fetch = [
+                identifier
+                for key, (identifier, stamp, deleted) in headers.items()
+                if not deleted
+                and key not in current
+                and (key not in stored or stored[key] or _dated_after(stamp, baseline))
+            ]
+        if to_fetch is not None and len(to_fetch) > RECONCILE_REFETCH_ALL_SHARE * max(len(live), 1):
             to_fetch = None
     if to_fetch is None:
         run.complete_list_size = len(live) or None
         save_run(run, "complete_list_size")
         ListRecordsWalk(run=run, source=source, client=client, profile=profile, finish=False).run()
     else:
+        run.skipped_count = len(current)
         run.complete_list_size = len(to_fetch)
-        save_run(run, "complete_list_size")
-        _fetch_changed(run=run, source=source, client=client, identifiers=to_fetch)
+        save_run(run, "complete_list_size", "skipped_count")
+        wanted = set(to_fetch)
+        with tenant_context(library):
+            # not fetched because older than the last full pass: their header dates are those of the
+            # versions stored here, so the next reconciliation can tell them unchanged by date alone
+            set_source_datestamps(
+                source_id=source.pk,
+                datestamps={
+                    key: stamp
+                    for key, (identifier, stamp, deleted) in headers.items()
+                    if stamp and not deleted and key in stored and identifier not in wanted
+                }
+            )
+        _fetch_changed(run=run, source=source, client=client, identifiers=to_fetch, headers=headers)
     finish_run(run)
 
 
@@ -598,7 +684,12 @@ def _dated_after(stamp: str | None, baseline) -> bool:
 
 
 def _fetch_changed(
-    *, run: HarvestRun, source: HarvestSource, client: OaiClient, identifiers: list[str]
+    *,
+    run: HarvestRun,
+    source: HarvestSource,
+    client: OaiClient,
+    identifiers: list[str],
+    headers: dict[str, tuple],
 ) -> None:
     profile = profile_of(source)
     prefix = metadata_prefix_of(source)
@@ -608,6 +699,10 @@ def _fetch_changed(
             chunk = identifiers[start : start + RECONCILE_FETCH_CHUNK]
             records, problems = fetch_records(client, profile, chunk, prefix)
             batch = batch_from_records(records, problems=problems)
+            for normalized in batch.upserts:  # the listing's date is the one the next listing compares
+                stamp = headers.get(normalized.source_key, (None, None, None))[1]
+                if stamp:
+                    batch.datestamps[normalized.source_key] = stamp
             if details is not None and batch.upserts:
                 details.enrich(batch)
             commit_batch(run=run, library=source.library, batch=batch)

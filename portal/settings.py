@@ -316,6 +316,17 @@ LOGGING = {
     },
 }
 
+# --- harvest (harvest/) ---------------------------------------------------------------------------------
+# One OAI-PMH response larger than this fails its page (a problem on the run), read no further.
+HARVEST_MAX_RESPONSE_BYTES = int(env("SIMPUL_HARVEST_MAX_RESPONSE_BYTES", str(32 * 1024 * 1024)))
+# Sources on private, loopback or link-local addresses are refused unless inside one of these networks
+# (CIDR, comma-separated; e.g. "10.20.0.0/16" for a ministry intranet). The tests allow loopback.
+HARVEST_ALLOWED_PRIVATE_NETWORKS = env_list("SIMPUL_HARVEST_ALLOWED_PRIVATE_NETWORKS", "")
+# One labelled clock: log lines carry their UTC offset (harvests are read beside servers' responseDates
+# in other zones), and Celery workers log through LOGGING instead of their own unlabelled format.
+LOGGING["formatters"]["plain"]["datefmt"] = "%Y-%m-%dT%H:%M:%S%z"
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
 if PRODUCTION:
     # TLS ends at the reverse proxy in front of gunicorn (deploy/Caddyfile), which tells Django by
     # X-Forwarded-Proto how the client came in; gunicorn must be reachable only through it.

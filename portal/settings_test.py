@@ -14,6 +14,8 @@ os.environ["SIMPUL_ENV"] = "development"
 # schemathesis); the throttle stays in the path, at a rate they cannot reach. tests/portal/test_throttling.py
 # lowers it to see the 429.
 os.environ.setdefault("SIMPUL_API_ANON_RATE", "100000/minute")
+# The loopback OAI-PMH test server is a private address: allowed explicitly (harvest/adapters/addresses.py).
+os.environ.setdefault("SIMPUL_HARVEST_ALLOWED_PRIVATE_NETWORKS", "127.0.0.0/8,::1/128")
 
 from portal.settings import *  # noqa: F403
 

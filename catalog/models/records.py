@@ -89,6 +89,9 @@ class Record(models.Model):
     raw_format = models.CharField(max_length=16, blank=True)
     raw_metadata = models.TextField(blank=True)
     content_hash = models.CharField(max_length=64, blank=True)
+    # The source's header date of the version held here, as the source wrote it (OAI-PMH datestamp, SLiMS
+    # oai.php last_update): a reconciliation skips a record whose header still shows this date.
+    source_datestamp = models.CharField(_("tanggal di sumber"), max_length=40, blank=True)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 

@@ -16,6 +16,7 @@ from harvest.adapters.marcxml import map_marcxml
 from harvest.adapters.mods import map_mods
 from harvest.adapters.oai_client import (
     BadResumptionToken,
+    ForbiddenRequest,
     Identify,
     NotOaiPmh,
     OaiClient,
@@ -46,6 +47,7 @@ from harvest.adapters.slims import (
 __all__ = [
     "BadResumptionToken",
     "EndpointProfile",
+    "ForbiddenRequest",
     "Identify",
     "MalformedRecord",
     "MalformedResponse",

@@ -2,7 +2,8 @@
 held in memory): MARC 21 in ISO 2709 (``.mrc``, read with pymarc's ``MARCReader``), MARCXML collections
 and MODS collections (read with lxml ``iterparse``, each record mapped by the same mapper a harvest uses).
 
-No Django here. A record that cannot be read or mapped is yielded as a problem with its position and, when
+No Django here. XML entities are never expanded (nor external ones fetched) by any parser here.
+A record that cannot be read or mapped is yielded as a problem with its position and, when
 known, its control number; the file goes on. A file that cannot be read at all raises
 :class:`UnreadableFile`.
 """
@@ -118,7 +119,14 @@ def _read_xml(stream: IO[bytes], *, tags: tuple[str, ...], mapper) -> Iterator[F
     position = 0
     try:
         for _, element in etree.iterparse(
-            stream, events=("end",), tag=tags, huge_tree=True, remove_blank_text=True
+            stream,
+            events=("end",),
+            tag=tags,
+            remove_blank_text=True,
+            # entities are never expanded nor fetched: no "billion laughs", no file:// or http:// entity
+            resolve_entities=False,
+            load_dtd=False,
+            no_network=True,
         ):
             parent = element.getparent()
             if parent is not None and isinstance(parent.tag, str) and parent.tag in tags:

@@ -75,9 +75,18 @@ def _subfields(field: Field, *codes: str) -> list[str]:
     return [clean_text(value) for value in field.get_subfields(*codes) if clean_text(value)]
 
 
+_SAFE_PARSER = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False)
+
+
 def parse_marcxml(xml: bytes | str) -> list[Record]:
-    """All MARC records in a MARCXML document or fragment (a ``record`` or a ``collection``)."""
+    """All MARC records in a MARCXML document or fragment (a ``record`` or a ``collection``).
+
+    pymarc reads with the standard library's SAX parser, which would expand the entities of a DTD in
+    the document: the document is first parsed here without expanding anything, and pymarc gets only the
+    root element serialized again (no DTD; an entity reference left in it is an unreadable record)."""
     data = xml.encode("utf-8") if isinstance(xml, str) else xml
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        data = etree.tostring(etree.fromstring(data, _SAFE_PARSER), encoding="utf-8")
     return parse_xml_to_array(io.BytesIO(data), strict=False, normalize_form="NFC")
 
 

@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING
 import httpx2
 from lxml import etree
 
+from harvest.adapters.addresses import AddressPolicy, ForbiddenAddress
 from harvest.adapters.sanitize import MalformedResponse, ParsedXml, parse_xml
 
 if TYPE_CHECKING:
@@ -62,6 +63,7 @@ __all__ = [
     "BadResumptionToken",
     "BadVerb",
     "CannotDisseminateFormat",
+    "ForbiddenRequest",
     "IdDoesNotExist",
     "Identify",
     "MetadataFormat",
@@ -88,6 +90,8 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
+# A SLiMS page of 100 records is about 0.2 MB; MARCXML pages of a big repository a few MB.
+DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 LIST_VERBS = frozenset({"ListRecords", "ListIdentifiers", "ListSets"})
 ALL_VERBS = LIST_VERBS | {"GetRecord", "Identify", "ListMetadataFormats"}
 
@@ -137,6 +141,10 @@ class NotOaiPmh(RequestFailed):
     """The endpoint answered, but not with OAI-PMH (an HTML page, another XML root)."""
 
 
+class ForbiddenRequest(RequestFailed):
+    """A request the address policy refused to send (or whose answer came from a forbidden address)."""
+
+
 class PageFailed(RequestFailed):
     """One page of a list request kept failing.
 
@@ -149,6 +157,13 @@ class PageFailed(RequestFailed):
         super().__init__(reason, **kwargs)
         self.verb = verb
         self.resumption_token = resumption_token
+
+
+class _TooLarge(Exception):
+    def __init__(self, size: int, limit: int):
+        super().__init__(size, limit)
+        self.size = size
+        self.limit = limit
 
 
 class OaiProtocolError(OaiClientError):
@@ -409,6 +424,12 @@ class OaiClient:
     ``timeout`` bounds each read; ``connect_timeout`` the TCP connect. ``sleep`` is injectable so tests
     can see the waits. ``repair_mojibake`` repairs UTF-8-through-Latin-1 text while parsing (on by default:
     ``ftfy`` leaves correct text alone). ``extra_params`` are sent with every first request of a list.
+
+    ``max_response_bytes`` caps one response body: a larger one is not read further and fails its request
+    (a :class:`PageFailed` of kind ``"too_large"`` for a list page; not retried). ``address_policy``
+    (:class:`~harvest.adapters.addresses.AddressPolicy`) checks every request before it is sent, redirects
+    included, and the address each answer really came from: a forbidden one raises
+    :class:`ForbiddenAddress` at once.
     """
 
     def __init__(
@@ -422,10 +443,14 @@ class OaiClient:
         user_agent: str = "Simpul-harvester/0.1 (+OAI-PMH 2.0)",
         sleep: Callable[[float], None] = time.sleep,
         http_client: httpx2.Client | None = None,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        address_policy: AddressPolicy | None = None,
     ):
         self.base_url = base_url
         self.retry = retry or RetryPolicy()
         self.repair_mojibake = repair_mojibake
+        self.max_response_bytes = max_response_bytes
+        self.address_policy = address_policy
         self._sleep = sleep
         self._owns_http = http_client is None
         self._http = http_client or httpx2.Client(
@@ -433,11 +458,40 @@ class OaiClient:
             headers={"User-Agent": user_agent, "Accept": "text/xml, application/xml;q=0.9, */*;q=0.1"},
             follow_redirects=True,
         )
+        if address_policy is not None:
+            self._http.event_hooks["request"].append(self._check_request)
+            self._http.event_hooks["response"].append(self._check_peer)
         self.requests_made = 0  # every HTTP request, retries included (for run statistics)
 
     def close(self) -> None:
         if self._owns_http:
             self._http.close()
+
+    def _check_request(self, request: httpx2.Request) -> None:
+        self.address_policy.check_url(str(request.url))
+
+    def _check_peer(self, response: httpx2.Response) -> None:
+        stream = response.extensions.get("network_stream")
+        try:
+            peer = stream.get_extra_info("server_addr") if stream is not None else None
+        except OSError:  # the connection is already gone (reset): nothing more will be read from it
+            peer = None
+        if peer:
+            self.address_policy.check_address(str(peer[0]), host=response.request.url.host)
+
+    def _get(self, url: str, params: Mapping[str, str]) -> tuple[int, httpx2.Headers, bytes]:
+        """GET with the body read in pieces, never more than ``max_response_bytes`` of it."""
+        limit = self.max_response_bytes
+        with self._http.stream("GET", url, params=params or None) as response:
+            declared = _int_or_none(response.headers.get("Content-Length"))
+            if limit is not None and declared is not None and declared > limit:
+                raise _TooLarge(declared, limit)
+            body = bytearray()
+            for chunk in response.iter_bytes():
+                body += chunk
+                if limit is not None and len(body) > limit:
+                    raise _TooLarge(len(body), limit)
+            return response.status_code, response.headers, bytes(body)
 
     def __enter__(self) -> OaiClient:
         return self
@@ -751,8 +805,20 @@ class OaiClient:
             attempts += 1
             self.requests_made += 1
             try:
-                response = self._http.get(url, params=params or None)
-                body = response.content
+                status, headers, body = self._get(url, params)
+            except ForbiddenAddress as error:
+                raise ForbiddenRequest(
+                    f"refused to contact {error.host} ({error.address or '?'}): {error.reason}",
+                    url=url,
+                    params=params,
+                    kind="forbidden",
+                    attempts=attempts,
+                ) from error
+            except _TooLarge as error:
+                raise fail(
+                    f"response larger than the limit of {error.limit:,} bytes ({error.size:,}+ bytes)",
+                    "too_large",
+                ) from None
             except httpx2.ConnectError as error:
                 failures += 1
                 if failures > policy.max_retries:
@@ -772,12 +838,11 @@ class OaiClient:
                 self._wait(policy.backoff(failures), f"transport error {error}")
                 continue
 
-            status = response.status_code
             if status in (503, 429):
                 unavailable += 1
                 if unavailable > policy.max_unavailable_retries:
                     raise fail(f"HTTP {status}: still unavailable", "unavailable", status)
-                asked = parse_retry_after(response.headers.get("Retry-After"))
+                asked = parse_retry_after(headers.get("Retry-After"))
                 wait = policy.default_retry_after if asked is None else asked
                 self._wait(min(wait, policy.max_retry_after), f"HTTP {status}, Retry-After {asked}")
                 continue

@@ -319,8 +319,15 @@ def repair_tree_text(root: etree._Element) -> int:
 
 
 def _parser(recover: bool) -> etree.XMLParser:
+    """Entities are never expanded and no DTD or external entity is ever loaded (no "billion laughs",
+    no ``file://`` or ``http://`` entity); an undeclared one was escaped to text by step 4 anyway."""
     return etree.XMLParser(
-        recover=recover, resolve_entities=False, no_network=True, huge_tree=True, remove_blank_text=False
+        recover=recover,
+        resolve_entities=False,
+        load_dtd=False,
+        no_network=True,
+        huge_tree=True,
+        remove_blank_text=False,
     )
 
 

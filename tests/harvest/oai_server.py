@@ -97,6 +97,19 @@ HTML_404 = (
 )
 
 
+def entity_bomb_dtd(external_file: str = "", levels: int = 5) -> str:
+    """A DOCTYPE declaring ``lol<levels>`` (10**levels times "lol": the "billion laughs" shape, kept small
+    enough that a parser which expands it still finishes) and ``xxe``, an external entity reading
+    ``external_file``. Put ``&lol<levels>;&xxe;`` in the text to see whether a parser expands them."""
+    lines = ['<!ENTITY lol0 "lol">']
+    lines += [f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, levels + 1)]
+    if external_file:
+        lines.append(f'<!ENTITY xxe SYSTEM "file://{external_file}">')
+    else:
+        lines.append('<!ENTITY xxe "">')
+    return "<!DOCTYPE OAI-PMH [\n" + "\n".join(lines) + "\n]>\n"
+
+
 def _attr(value: str) -> str:
     return escape(value, {'"': "&quot;"})
 
@@ -260,6 +273,9 @@ class Faults:
     html_entities: bool = False
     isbn_form: str = "{isbn}"  # the repository's dc:identifier for the ISBN, e.g. "urn:isbn:{compact}"
     shuffle_subjects: bool = False  # oai.php: subjects in a different order on every response (SLiMS)
+    entity_bomb: str = ""  # the repository's responses carry a DTD with this entity set (entity_bomb_dtd)
+    oversized_bytes: int = 0  # OAI responses padded (an XML comment before the closing root) to this size
+    oversized_streamed: bool = False  # ... sent in pieces without Content-Length, until the client hangs up
     verbs: frozenset[str] | None = None
     token_uses: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
@@ -1085,8 +1101,11 @@ class _Repository:
     def _document(self, params: dict[str, str], host: str, inner: str) -> Response:
         attributes = "".join(f' {key}="{_attr(value)}"' for key, value in params.items())
         now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        bomb = self.app.faults.entity_bomb
+        if bomb:  # the DTD, and a reference to its entities in every title
+            inner = inner.replace("<dc:title>", "<dc:title>&lol5;&xxe;")
         text = (
-            f'<?xml version="1.0" encoding="UTF-8"?>\n<OAI-PMH {OAI_ROOT_ATTRS}>\n'
+            f'<?xml version="1.0" encoding="UTF-8"?>\n{bomb}<OAI-PMH {OAI_ROOT_ATTRS}>\n'
             f"<responseDate>{now}</responseDate>\n"
             f"<request{attributes}>http://{host}/repo/oai</request>\n{inner}</OAI-PMH>\n"
         )
@@ -1462,6 +1481,7 @@ class _App:
         self.list_cache: OrderedDict[tuple, list[int]] = OrderedDict()
         self._list_lock = threading.Lock()
         self.requests: deque[RequestLogEntry] = deque(maxlen=100_000)
+        self.padding_sent = 0  # bytes of oversized padding the clients actually took
         self._turns = 0
         self.oai_php = _OaiPhp(self)
         self.oai2_php = _Oai2Php(self)
@@ -1505,6 +1525,8 @@ class _App:
             return self.opac.handle(params, host)
         if path == "/repo/oai":
             return self.repository.handle(params, host)
+        if path == "/redirect" and params.get("to"):  # a page that moved (or a trap pointing elsewhere)
+            return Response(302, b"", "text/html", {"Location": params["to"]}, "redirect")
         return Response(404, HTML_404.encode(), "text/html")
 
 
@@ -1539,13 +1561,44 @@ class _Handler(BaseHTTPRequestHandler):
                 mode = "truncate"
         app.requests.append(RequestLogEntry(path, params, response.status, response.fault or mode))
         try:
-            self._deliver(response, mode)
+            self._deliver(response, mode, oversize=bool(faults.oversized_bytes) and faults.applies_to(verb))
         except OSError:
             self.close_connection = True  # the client went away (e.g. it timed out first)
 
-    def _deliver(self, response: Response, mode: str) -> None:
+    def _deliver_oversized(self, response: Response, size: int) -> None:
+        """The body with a comment of padding before its last closing tag, ``size`` bytes in all, sent in
+        pieces without a Content-Length (connection close ends it); counts what the client took."""
+        app = self.server.app
+        cut = response.body.rfind(b"</")
+        head, tail = response.body[:cut] + b"<!--", b"-->" + response.body[cut:]
+        self.send_response(response.status)
+        self.send_header("Content-Type", response.content_type)
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        chunk = b"x" * 65536
+        left = max(size - len(head) - len(tail), 0)
+        with contextlib.suppress(OSError):
+            self.wfile.write(head)
+            while left > 0:
+                piece = chunk[: min(left, len(chunk))]
+                self.wfile.write(piece)
+                left -= len(piece)
+                with app._list_lock:
+                    app.padding_sent += len(piece)
+            self.wfile.write(tail)
+            self.wfile.flush()
+
+    def _deliver(self, response: Response, mode: str, *, oversize: bool = False) -> None:
         body = response.body
         faults = self.server.app.faults
+        if oversize and response.status == 200 and response.content_type.startswith("text/xml") and not mode:
+            if faults.oversized_streamed:
+                self._deliver_oversized(response, faults.oversized_bytes)
+                return
+            cut = body.rfind(b"</")
+            padding = b"x" * max(faults.oversized_bytes - len(body) - 7, 0)
+            body = body[:cut] + b"<!--" + padding + b"-->" + body[cut:]
         send = body
         declared = len(body)
         if mode == "truncate":
@@ -1562,6 +1615,7 @@ class _Handler(BaseHTTPRequestHandler):
         if mode:
             self.send_header("Connection", "close")
         self.end_headers()
+
         self.wfile.write(send)
         self.wfile.flush()
         if mode:

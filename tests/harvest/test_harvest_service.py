@@ -225,3 +225,21 @@ def test_subjects_in_another_order_at_the_next_harvest_change_nothing(library, s
 
     assert (again.unchanged_count, again.created_count, again.updated_count) == (SIZE, 0, 0)
     assert outbox_size(library) == 0
+
+
+def test_incremental_asked_of_oai_php_is_recorded_as_run_full_because_the_endpoint_has_none(library, server):
+    source = make_source(library, server.oai_php_url)
+
+    run = harvest_source(source=source, mode=HarvestRun.Mode.INCREMENTAL)
+
+    assert (run.requested_mode, run.mode) == (HarvestRun.Mode.INCREMENTAL, HarvestRun.Mode.FULL)
+    assert "Diminta inkremental, dijalankan penuh" in run.note and "tidak mendukung" in run.note
+    run.refresh_from_db()
+    assert run.requested_mode == HarvestRun.Mode.INCREMENTAL and "tidak mendukung" in run.note
+
+
+def test_first_incremental_of_a_standard_repository_says_why_it_ran_full(library, server):
+    run = harvest_source(source=make_source(library, server.repo_url), mode=HarvestRun.Mode.INCREMENTAL)
+
+    assert (run.requested_mode, run.mode) == (HarvestRun.Mode.INCREMENTAL, HarvestRun.Mode.FULL)
+    assert "titik 'from'" in run.note

@@ -177,3 +177,59 @@ def test_reconciliation_is_safe_to_run_twice(library, server):
     assert (first.deleted_count, second.deleted_count) == (1, 0)
     assert (second.created_count, second.updated_count) == (0, 0)
     assert len(schema_records(library)) == SIZE - 1
+
+
+@pytest.fixture
+def recent_server():
+    """Records created and last changed within the last day (a catalogue typed in yesterday): every
+    header date is later than the last full pass minus its one-day margin."""
+    from datetime import UTC, datetime, timedelta
+
+    start = datetime.now(UTC).replace(tzinfo=None) - timedelta(hours=20)
+    catalogue = Catalogue(build_records(size=SIZE), first_input_date=start, spacing=timedelta(seconds=30))
+    with OaiTestServer(catalogue) as running:
+        yield running
+
+
+def test_reconcile_after_an_incremental_skips_records_whose_header_date_is_the_stored_one(
+    library, recent_server
+):
+    server = recent_server
+    source = harvested(library, server.repo_url)
+    server.catalogue.edit_title(15, "Manajemen Madrasah Modern")
+    source.refresh_from_db()
+    incremental = harvest_source(source=source, mode=HarvestRun.Mode.INCREMENTAL)
+    assert (incremental.mode, incremental.updated_count) == (HarvestRun.Mode.INCREMENTAL, 1)
+    server.clear_requests()
+
+    run = reconcile_source(source=source)
+
+    assert run.status == HarvestRun.Status.SUCCEEDED
+    assert (run.skipped_count, run.updated_count, run.created_count, run.deleted_count) == (SIZE, 0, 0, 0)
+    verbs = requests_by_verb(server)
+    assert "GetRecord" not in verbs and "ListRecords" not in verbs
+
+
+def test_reconcile_fetches_only_what_changed_since_the_stored_header_dates(library, recent_server):
+    server = recent_server
+    source = harvested(library, server.repo_url)
+    server.catalogue.edit_title(20, "Fiqih Zakat Kontemporer")
+    server.clear_requests()
+
+    run = reconcile_source(source=source)
+
+    assert (run.skipped_count, run.updated_count) == (SIZE - 1, 1)
+    assert requests_by_verb(server).get("GetRecord") == 1
+    assert schema_records(library)["oai:repo.simpul.test:20"].title == "Fiqih Zakat Kontemporer"
+
+
+def test_second_reconcile_of_oai_php_skips_every_record_by_its_last_update(library, server):
+    source = harvested(library, server.oai_php_url)  # oai.php's ListRecords carries no dates
+    first = reconcile_source(source=source)
+    server.clear_requests()
+
+    second = reconcile_source(source=source)
+
+    assert (first.status, second.status) == (HarvestRun.Status.SUCCEEDED, HarvestRun.Status.SUCCEEDED)
+    assert (second.skipped_count, second.updated_count) == (SIZE, 0)
+    assert "GetRecord" not in requests_by_verb(server)
