@@ -45,16 +45,13 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import Any
 
 import httpx2
 from lxml import etree
 
 from harvest.adapters.addresses import AddressPolicy, ForbiddenAddress
 from harvest.adapters.sanitize import MalformedResponse, ParsedXml, parse_xml
-
-if TYPE_CHECKING:
-    from harvest.adapters.slims import PageRecovery
 
 __all__ = [
     "LIST_VERBS",
@@ -78,6 +75,7 @@ __all__ = [
     "OaiSet",
     "Page",
     "PageFailed",
+    "PageRecoveryHook",
     "RecordHeader",
     "RequestFailed",
     "RetryPolicy",
@@ -295,8 +293,15 @@ class Page:
     repairs: tuple[str, ...] = ()
     problems: list[tuple[str, str]] = field(default_factory=list)  # (identifier or position, reason)
     restarts: int = 0  # how many times the list was restarted after badResumptionToken
-    recovery: PageRecovery | None = None  # set by harvest.adapters.slims: a page rebuilt record by record
+    recovery: Any = None  # what a recovery hook says it did (see PageRecoveryHook), e.g. a page rebuilt
     sets: list[OaiSet] = field(default_factory=list)  # ListSets only
+
+
+PageRecoveryHook = Callable[["PageFailed"], "Page | None"]
+"""Called by :meth:`OaiClient.iter_pages` with a list page that kept failing; returns a page to use in its
+place (its ``resumption_token`` says where the list goes on; ``recovery`` may say how it was made), or
+None to let the failure propagate. The client knows no repository: the hook that rebuilds a SLiMS
+``oai.php`` page record by record lives in :mod:`harvest.adapters.slims` and is passed in."""
 
 
 @dataclass(frozen=True)
@@ -586,6 +591,7 @@ class OaiClient:
         resume_token: str | None = None,
         extra_params: Mapping[str, str] | None = None,
         max_pages: int | None = None,
+        recover: PageRecoveryHook | None = None,
     ) -> Iterator[Page]:
         """Yield the pages of ListRecords / ListIdentifiers / ListSets, one HTTP exchange per page.
 
@@ -595,6 +601,7 @@ class OaiClient:
         Raises :class:`PageFailed` when a page keeps failing, :class:`BadResumptionToken` when the server
         rejects a token (restart with :func:`iter_pages_with_restart`), other :class:`OaiError` subclasses
         for protocol errors, and :class:`OaiProtocolError` if the server repeats a token (a loop).
+        ``recover``: a :data:`PageRecoveryHook` asked for a replacement when a page fails.
         """
         if verb not in LIST_VERBS:
             raise ValueError(f"{verb} is not a list verb")
@@ -616,6 +623,10 @@ class OaiClient:
             params = {"verb": verb, "resumptionToken": token} if token else dict(initial)
             try:
                 page = self._fetch_page(verb, params, token, metadata_prefix or "")
+            except PageFailed as failure:
+                page = recover(failure) if recover is not None else None
+                if page is None:
+                    raise
             except NoRecordsMatch as empty:
                 yield Page(
                     verb=verb,

@@ -60,6 +60,7 @@ __all__ = [
     "OAI_PHP_PROFILE",
     "STANDARD_PROFILE",
     "EndpointProfile",
+    "OaiPhpPageRecovery",
     "PageRecovery",
     "SlimsFlavour",
     "detect_slims_flavour",
@@ -450,6 +451,67 @@ def _first_mods(root):
 MAX_BLIND_PAGES = 3  # failed pages in a row whose ids could not be listed either: then the endpoint is gone
 
 
+class OaiPhpPageRecovery:
+    """The :data:`~harvest.adapters.oai_client.PageRecoveryHook` of an ``oai.php`` walk: a failed page is
+    replaced by :func:`recover_failed_page`'s page and the list goes on at the next offset.
+
+    A failed page whose ids cannot be listed either is a *blind* page: it is returned (the run records
+    it; reconciliation fetches its records later) — but after ``max_blind_pages`` blind pages in a row the
+    endpoint is taken for gone (moved, down, answering 404 to everything) and the failure propagates:
+    blind offsets never end by themselves. ``max_recovered_pages`` bounds the rebuilt pages of one walk.
+    """
+
+    def __init__(
+        self,
+        client: OaiClient,
+        profile: EndpointProfile,
+        *,
+        metadata_prefix: str = "oai_dc",
+        use_mods: bool = True,
+        max_recovered_pages: int | None = None,
+        max_blind_pages: int = MAX_BLIND_PAGES,
+    ):
+        self.client = client
+        self.profile = profile
+        self.metadata_prefix = metadata_prefix
+        self.use_mods = use_mods
+        self.max_recovered_pages = max_recovered_pages
+        self.max_blind_pages = max_blind_pages
+        self.page_size = profile.page_size  # the size of the last complete page seen
+        self.recovered_pages = 0
+        self.blind_in_a_row = 0
+
+    def saw(self, page: Page) -> None:
+        """Learn the page size from a page that came normally (the last page of a list is shorter)."""
+        if page.recovery is None and page.resumption_token and page.records:
+            self.page_size = len(page.records)
+
+    def __call__(self, failure: PageFailed) -> Page | None:
+        if offset_from_token(failure.resumption_token) is None:
+            return None
+        self.recovered_pages += 1
+        if self.max_recovered_pages is not None and self.recovered_pages > self.max_recovered_pages:
+            return None
+        logger.warning(
+            "%s: page at token %r failed (%s); fetching its records one by one",
+            self.client.base_url,
+            failure.resumption_token,
+            failure.reason,
+        )
+        page = recover_failed_page(
+            self.client,
+            self.profile,
+            failure,
+            metadata_prefix=self.metadata_prefix,
+            use_mods=self.use_mods,
+            page_size=self.page_size,
+        )
+        self.blind_in_a_row = self.blind_in_a_row + 1 if page.recovery.identifiers_failed else 0
+        if self.blind_in_a_row > self.max_blind_pages:
+            return None
+        return page
+
+
 def iter_slims_pages(
     client: OaiClient,
     profile: EndpointProfile,
@@ -466,55 +528,28 @@ def iter_slims_pages(
 
     For profiles without offset tokens this is :meth:`OaiClient.iter_pages` (a failing page raises
     :class:`PageFailed`: the run records it and can resume from ``failure.resumption_token`` later).
-    For ``oai.php`` a :class:`PageFailed` is replaced by :func:`recover_failed_page`'s page (its
-    ``recovery`` says what happened) and the walk continues with the next offset. Checkpoint with
-    ``page.resumption_token`` after each committed page, as with any page.
-
-    A failed page whose ids cannot be listed either is a *blind* page: it is yielded (the run records it;
-    reconciliation fetches its records later) and the walk goes on at the next offset — but after
-    ``max_blind_pages`` blind pages in a row the endpoint is taken for gone (moved, down, answering 404
-    to everything) and that page's :class:`PageFailed` is raised: blind offsets never end by themselves.
+    For ``oai.php`` the client is given an :class:`OaiPhpPageRecovery` hook: a failed page comes back as
+    :func:`recover_failed_page`'s page (its ``recovery`` says what happened) and the walk continues with
+    the next offset. Checkpoint with ``page.resumption_token`` after each committed page, as with any page.
     """
-    dates = profile.list_params(from_=from_, until=until)
-    token = resume_token
-    recovered_pages = 0
-    blind_in_a_row = 0
-    page_size = profile.page_size
-    while True:
-        try:
-            for page in client.iter_pages(
-                "ListRecords", metadata_prefix=metadata_prefix, resume_token=token, **dates
-            ):
-                if page.resumption_token and page.records:
-                    page_size = len(page.records)
-                yield page
-            return
-        except PageFailed as failure:
-            if not (profile.offset_tokens and profile.recovers_failed_pages):
-                raise
-            if offset_from_token(failure.resumption_token) is None:
-                raise
-            recovered_pages += 1
-            if max_recovered_pages is not None and recovered_pages > max_recovered_pages:
-                raise
-            logger.warning(
-                "%s: page at token %r failed (%s); fetching its records one by one",
-                client.base_url,
-                failure.resumption_token,
-                failure.reason,
-            )
-            page = recover_failed_page(
-                client,
-                profile,
-                failure,
-                metadata_prefix=metadata_prefix,
-                use_mods=use_mods,
-                page_size=page_size,
-            )
-            blind_in_a_row = blind_in_a_row + 1 if page.recovery.identifiers_failed else 0
-            if blind_in_a_row > max_blind_pages:
-                raise
-            yield page
-            if page.resumption_token is None:
-                return
-            token = page.resumption_token
+    recover = None
+    if profile.offset_tokens and profile.recovers_failed_pages:
+        recover = OaiPhpPageRecovery(
+            client,
+            profile,
+            metadata_prefix=metadata_prefix,
+            use_mods=use_mods,
+            max_recovered_pages=max_recovered_pages,
+            max_blind_pages=max_blind_pages,
+        )
+    pages = client.iter_pages(
+        "ListRecords",
+        metadata_prefix=metadata_prefix,
+        resume_token=resume_token,
+        recover=recover,
+        **profile.list_params(from_=from_, until=until),
+    )
+    for page in pages:
+        if recover is not None:
+            recover.saw(page)
+        yield page

@@ -363,3 +363,36 @@ def test_php_notices_control_characters_and_entities_do_not_break_a_page(server)
     assert "text after </OAI-PMH> removed" in repairs
     assert "illegal XML character" in repairs
     assert "HTML entit" in repairs
+
+
+def test_a_failed_page_is_handed_to_the_recovery_hook_passed_in(server):
+    from dataclasses import replace
+
+    server.faults = Faults(broken_page=2, broken_page_times=None)
+    asked = []
+
+    def recover(failure: PageFailed):
+        asked.append(failure.resumption_token)
+        return replace(failure_page, records=[], recovery="stand-in", resumption_token=None)
+
+    client = make_client(server.repo_url, retry=fast_policy(max_server_error_retries=0))
+    failure_page = next(client.iter_pages("ListRecords", metadata_prefix="oai_dc"))
+
+    pages = list(client.iter_pages("ListRecords", metadata_prefix="oai_dc", recover=recover))
+    declined = client.iter_pages("ListRecords", metadata_prefix="oai_dc", recover=lambda failure: None)
+
+    assert [page.recovery for page in pages] == [None, "stand-in"]  # in place of the failed page
+    assert asked == [failure_page.resumption_token]
+    with pytest.raises(PageFailed):  # a hook that declines lets the failure propagate
+        list(declined)
+
+
+def test_the_generic_client_knows_nothing_of_slims():
+    import ast
+
+    import harvest.adapters.oai_client as module
+
+    tree = ast.parse(open(module.__file__, encoding="utf-8").read())
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    assert not any("slims" in name for name in imported), imported
