@@ -389,10 +389,13 @@ def test_a_failed_page_is_handed_to_the_recovery_hook_passed_in(server):
 
 def test_the_generic_client_knows_nothing_of_slims():
     import ast
+    from pathlib import Path
 
     import harvest.adapters.oai_client as module
 
-    tree = ast.parse(open(module.__file__, encoding="utf-8").read())
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
     imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
-    imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    imported |= {
+        alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names
+    }
     assert not any("slims" in name for name in imported), imported
