@@ -44,6 +44,7 @@ from harvest.adapters import (
     iter_slims_pages,
     map_mods,
     map_oai_record,
+    merge_mods_details,
     record_key_from_identifier,
 )
 from harvest.adapters.addresses import AddressPolicy
@@ -210,23 +211,6 @@ def batch_from_page(page: Page) -> Batch:
                 )
             )
     return batch
-
-
-def merge_mods_details(dublin_core: NormalizedRecord, mods: NormalizedRecord) -> NormalizedRecord:
-    """SLiMS oai2.php's oai_dc has no copies and no call number: take them (and what Dublin Core left
-    empty) from the record's MODS detail export."""
-    extra = dict(dublin_core.extra)
-    extra.update({key: value for key, value in mods.extra.items() if key in ("created", "changed")})
-    return replace(
-        dublin_core,
-        copies=mods.copies,
-        call_number=mods.call_number or dublin_core.call_number,
-        statement_of_responsibility=dublin_core.statement_of_responsibility
-        or mods.statement_of_responsibility,
-        edition=dublin_core.edition or mods.edition,
-        raw_metadata=f"{dublin_core.raw_metadata}\n{mods.raw_metadata}",
-        extra=extra,
-    )
 
 
 class ModsDetails:

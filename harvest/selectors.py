@@ -36,6 +36,28 @@ class SourceOverview:
         return self.busy or bool(self.last_run and self.last_run.is_active and not self.stalled)
 
 
+class SourceNotFound(LookupError):
+    """No source, or more than one, matches what an operator named; the message says which."""
+
+
+def source_named(*, source_id: int | None = None, library_code: str = "") -> HarvestSource:
+    """The source an operator means on the command line: by id, or the one OAI-PMH source of a library."""
+    sources = HarvestSource.objects.select_related("library")
+    if source_id is not None:
+        source = sources.filter(pk=source_id).first()
+        if source is None:
+            raise SourceNotFound(f"Sumber #{source_id} tidak ada.")
+        return source
+    candidates = list(sources.filter(library__code=library_code, kind=HarvestSource.Kind.OAI_PMH)[:2])
+    if not candidates:
+        raise SourceNotFound(f"Perpustakaan '{library_code}' tidak punya sumber OAI-PMH.")
+    if len(candidates) > 1:
+        raise SourceNotFound(
+            f"Perpustakaan '{library_code}' punya beberapa sumber OAI-PMH; pilih dengan --source ID."
+        )
+    return candidates[0]
+
+
 def sources_for_operator() -> QuerySet[HarvestSource]:
     return HarvestSource.objects.select_related("library", "schedule", "reconcile_schedule").order_by(
         "library__name", "kind", "id"

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import IO
@@ -26,7 +27,7 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import tenant_context
 
 from catalog.models import Record
-from catalog.services import enqueue_index_changes, set_source_datestamps
+from catalog.services import enqueue_index_changes, set_source_datestamps, upsert_records
 from harvest.adapters import (
     BadResumptionToken,
     ForbiddenRequest,
@@ -44,6 +45,8 @@ from harvest.adapters import (
 )
 from harvest.adapters.addresses import ForbiddenAddress
 from harvest.adapters.files import FileEntry, UnreadableFile, detect_format, read_records
+from harvest.adapters.mapping import MalformedRecord
+from harvest.adapters.stored import REMAPPABLE_FORMATS, remap_stored
 from harvest.locking import locked_source_ids, source_lock
 from harvest.models import HarvestProblem, HarvestRun, HarvestSource
 from harvest.pipeline import (
@@ -732,14 +735,22 @@ def enqueue_reconcile(*, source: HarvestSource) -> HarvestRun:
     return _enqueue(source=source, mode=HarvestRun.Mode.RECONCILE, task=reconcile_source_task)
 
 
+def create_run(*, source: HarvestSource, mode: str, task_id: str = "") -> HarvestRun:
+    """Record a queued run of the source (the operator page shows it at once); ``harvest_source`` or
+    ``reconcile_source`` given this run works on it (a task, or a command in the foreground)."""
+    if source.kind == HarvestSource.Kind.FILE:
+        raise HarvestError(_("Sumber berkas diisi lewat impor berkas."))
+    if mode == HarvestRun.Mode.RECONCILE and source.kind != HarvestSource.Kind.OAI_PMH:
+        raise HarvestError(_("Hanya sumber OAI-PMH yang dapat direkonsiliasi."))
+    return HarvestRun.objects.create(source=source, mode=mode, requested_mode=mode, task_id=task_id)
+
+
 def _enqueue(*, source: HarvestSource, mode: str, task) -> HarvestRun:
     import uuid
 
-    if source.kind == HarvestSource.Kind.FILE:
-        raise HarvestError(_("Sumber berkas diisi lewat impor berkas."))
     task_id = str(uuid.uuid4())
     with transaction.atomic():
-        run = HarvestRun.objects.create(source=source, mode=mode, task_id=task_id)
+        run = create_run(source=source, mode=mode, task_id=task_id)
         kwargs = {"source_id": source.pk, "run_id": run.pk}
         if mode != HarvestRun.Mode.RECONCILE:
             kwargs["mode"] = mode
@@ -820,3 +831,75 @@ def _import_entries(*, run: HarvestRun, library: Library, entries: Iterable[File
             raise
         batch.problems.append(("", str(error)))
     commit_batch(run=run, library=library, batch=batch, finish=True)
+
+
+# --- repairing stored records ------------------------------------------------------------------------------
+
+REPAIR_CHUNK = 500
+
+
+@dataclass
+class RepairReport:
+    library_code: str
+    examined: int = 0
+    rewritten: int = 0  # records whose content (as today's mappers read it) differed: stored and indexed
+    identifiers_moved: int = 0  # of those, the ISBN/ISSN or the call number changed
+    unreadable: list[tuple[str, str]] = field(default_factory=list)  # (source key, reason)
+
+
+def repair_stored_records(*, library: Library, dry_run: bool = False) -> RepairReport:
+    """Map every harvested or imported record of the library again from its kept raw metadata
+    (``harvest.adapters.stored``) and store what differs through ``catalog.services.upsert_records``:
+    the changed records get their outbox rows, so the union index follows with the next drain; unchanged
+    ones write nothing. ``dry_run`` counts without writing. Safe to run again (a second run rewrites
+    nothing). One transaction per 500 records."""
+    report = RepairReport(library_code=library.code)
+    columns = ("pk", "source_key", "raw_format", "raw_metadata", "isbn_issn", "call_number")
+    with tenant_context(library):
+        records = Record.objects.filter(raw_format__in=REMAPPABLE_FORMATS).exclude(raw_metadata="")
+        last_id = 0
+        while True:
+            chunk = list(
+                records.filter(pk__gt=last_id)
+                .order_by("pk")
+                .values(*columns, "content_hash", "source_datestamp")[:REPAIR_CHUNK]
+            )
+            if not chunk:
+                break
+            last_id = chunk[-1]["pk"]
+            report.examined += len(chunk)
+            stored = {row["source_key"]: row for row in chunk}
+            remapped = []
+            for row in chunk:
+                try:
+                    remapped.append(
+                        remap_stored(
+                            source_key=row["source_key"],
+                            raw_format=row["raw_format"],
+                            raw_metadata=row["raw_metadata"],
+                        )
+                    )
+                except MalformedRecord as error:
+                    report.unreadable.append((row["source_key"], error.reason))
+            if dry_run:
+                changed = [
+                    record
+                    for record in remapped
+                    if stored[record.source_key]["content_hash"] != record.content_hash()
+                ]
+            else:
+                stamps = {
+                    key: row["source_datestamp"] for key, row in stored.items() if row["source_datestamp"]
+                }
+                with transaction.atomic():
+                    results = upsert_records(remapped, source_datestamps=stamps)
+                changed_keys = {result.record.source_key for result in results if result.changed}
+                changed = [record for record in remapped if record.source_key in changed_keys]
+            report.rewritten += len(changed)
+            report.identifiers_moved += sum(
+                1
+                for record in changed
+                if (stored[record.source_key]["isbn_issn"], stored[record.source_key]["call_number"])
+                != (record.isbn_issn, record.call_number)
+            )
+    return report

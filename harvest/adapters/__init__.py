@@ -11,7 +11,7 @@
   :func:`map_oai_record` which picks one by the record's metadata format.
 """
 
-from harvest.adapters.mapping import MalformedRecord, map_oai_record
+from harvest.adapters.mapping import MalformedRecord, map_oai_record, merge_mods_details
 from harvest.adapters.marcxml import map_marcxml
 from harvest.adapters.mods import map_mods
 from harvest.adapters.oai_client import (
@@ -72,6 +72,7 @@ __all__ = [
     "map_mods",
     "map_oai_dc",
     "map_oai_record",
+    "merge_mods_details",
     "parse_xml",
     "profile_for",
     "record_key_from_identifier",

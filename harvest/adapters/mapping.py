@@ -11,7 +11,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import isbnlib
@@ -36,6 +36,7 @@ __all__ = [
     "looks_like_class_number",
     "looks_like_isbn_or_issn",
     "map_oai_record",
+    "merge_mods_details",
     "normalize_isbn_issn",
     "serialize",
 ]
@@ -286,6 +287,23 @@ def language_code(value: str | None) -> str:
     if len(lowered) == 2 and lowered.isalpha():
         return lowered
     return _LANGUAGE_CODES.get(lowered, _LANGUAGE_CODES.get(lowered.split("-")[0], text))
+
+
+def merge_mods_details(dublin_core: NormalizedRecord, mods: NormalizedRecord) -> NormalizedRecord:
+    """SLiMS oai2.php's oai_dc has no copies and no call number: take them (and what Dublin Core left
+    empty) from the record's MODS detail export."""
+    extra = dict(dublin_core.extra)
+    extra.update({key: value for key, value in mods.extra.items() if key in ("created", "changed")})
+    return replace(
+        dublin_core,
+        copies=mods.copies,
+        call_number=mods.call_number or dublin_core.call_number,
+        statement_of_responsibility=dublin_core.statement_of_responsibility
+        or mods.statement_of_responsibility,
+        edition=dublin_core.edition or mods.edition,
+        raw_metadata=f"{dublin_core.raw_metadata}\n{mods.raw_metadata}",
+        extra=extra,
+    )
 
 
 # --- dispatch ---------------------------------------------------------------------------------------------
