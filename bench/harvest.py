@@ -48,6 +48,7 @@ from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench_services
 BENCH_DB = "simpul_bench_harvest"
 BENCH_PREFIX = "simpulbench-harvest"
 FLAVOURS = {
@@ -61,15 +62,20 @@ BULK_CHUNK = 1000
 
 
 def bench_environment() -> dict[str, str]:
-    redis = os.environ.get("SIMPUL_BENCH_REDIS", "redis://127.0.0.1:56379")
+    """The project's services (``bench/services.py``: SIMPUL_PG_*, SIMPUL_REDIS_URL, SIMPUL_ES_URL) with a
+    database, Redis databases and an index prefix of the benchmark's own."""
+    from bench_services import redis_url
+
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings",
         "SIMPUL_PG_DB": BENCH_DB,
         "SIMPUL_ES_PREFIX": BENCH_PREFIX,
-        "SIMPUL_REDIS_URL": f"{redis}/13",
-        "SIMPUL_CACHE_URL": f"{redis}/14",
+        "SIMPUL_REDIS_URL": redis_url(13),
+        "SIMPUL_CACHE_URL": redis_url(14),
         "SIMPUL_ENV": "development",  # plain HTTP on loopback, no proxy
+        # the loopback OAI server the benchmark harvests is a private address (harvest/adapters/addresses.py)
+        "SIMPUL_HARVEST_ALLOWED_PRIVATE_NETWORKS": "127.0.0.0/8",
         "SIMPUL_DEBUG": "0",
         "SIMPUL_SECRET_KEY": "bench-only-secret-key",
         "SIMPUL_LOG_LEVEL": "WARNING",
@@ -393,16 +399,9 @@ def finish_phase(process: subprocess.Popen) -> dict:
 
 def recreate_database(drop_only: bool = False) -> None:
     import psycopg
+    from bench_services import postgres
 
-    env = bench_environment()
-    connection = psycopg.connect(
-        host=env.get("SIMPUL_PG_HOST", "127.0.0.1"),
-        port=env.get("SIMPUL_PG_PORT", "55432"),
-        user=env.get("SIMPUL_PG_USER", "simpul"),
-        password=env.get("SIMPUL_PG_PASSWORD", "simpul"),
-        dbname="postgres",
-        autocommit=True,
-    )
+    connection = psycopg.connect(**postgres(), dbname="postgres", autocommit=True)
     with connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
         if not drop_only:
@@ -462,6 +461,11 @@ def indexed_count(library_code: str) -> int:
     return client.count(index=union_alias(), query={"term": {"library_code": library_code}})["count"]
 
 
+def _port_of(url: str) -> int:
+    parts = urlsplit(url)
+    return parts.port or (443 if parts.scheme == "https" else 80)
+
+
 def measure(size: int, options) -> dict:
     from django.conf import settings
 
@@ -476,7 +480,7 @@ def measure(size: int, options) -> dict:
         if size <= 40_000:  # the server's render cache holds the whole feed: warm it for every contestant
             run_phase("bare", url=url, metadata_prefix=prefix, flavour=options.flavour)
         pg_port = int(settings.DATABASES["default"]["PORT"])
-        ports = (pg_port, urlsplit(settings.ELASTICSEARCH_URL).port or 9200)
+        ports = (pg_port, _port_of(settings.ELASTICSEARCH_URL))
         bare, bare_services = measured_with_services(
             ports, server.pid, "bare", url=url, metadata_prefix=prefix, flavour=options.flavour
         )

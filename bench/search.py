@@ -3,8 +3,9 @@
 What it does
 
 1. Builds a union index of ``--records`` documents over ``--libraries`` demo libraries on the benchmark
-   Elasticsearch (``--es-url``, default the second instance on 127.0.0.1:59201 started with
-   ``SIMPUL_ES_HEAP=4g SIMPUL_ES_PORT=59201 scripts/services start es``), under its own index prefix
+   Elasticsearch (``--es-url``, default the project's ``SIMPUL_ES_URL``: point it at a second, larger
+   instance, e.g. ``SIMPUL_ES_HEAP=4g SIMPUL_ES_PORT=59201 scripts/services start es`` and
+   ``SIMPUL_ES_URL=http://127.0.0.1:59201``), under its own index prefix
    (``--prefix``, default ``simpulbench``). Records come from the demo generator
    (``demo.catalogue.generate_catalog`` over ``library_codes_for_benchmark``); documents are
    built by ``search.union_document.build_union_document_from_normalized`` (the indexer's field logic,
@@ -64,6 +65,7 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench_services
 
 UNIT_KINDS = {"bdk", "bla", "lpmq", "puslitbang", "pusdiklat", "ptkin", "madrasah"}  # others are "other"
 VARIANT_WORDS = [
@@ -432,7 +434,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--libraries", type=int, default=200)
     parser.add_argument("--queries", type=int, default=600)
     parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--es-url", default=os.environ.get("SIMPUL_BENCH_ES_URL", "http://127.0.0.1:59201"))
+    parser.add_argument("--es-url", default=None, help="default: the project's SIMPUL_ES_URL")
     parser.add_argument("--prefix", default="simpulbench")
     parser.add_argument("--workers", type=int, default=max(1, (os.cpu_count() or 2)))
     parser.add_argument("--gunicorn-workers", type=int, help="default: portal/gunicorn_conf.py's")
@@ -449,6 +451,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
+    if args.es_url is None:
+        from bench_services import elasticsearch_url
+
+        args.es_url = elasticsearch_url()
     if args.queries < 500:
         parser.error("--queries must be at least 500")
 
