@@ -675,7 +675,7 @@ def _reconcile(*, source: HarvestSource, run: HarvestRun, client: OaiClient, all
                     key: stamp
                     for key, (identifier, stamp, deleted) in headers.items()
                     if stamp and not deleted and key in stored and identifier not in wanted
-                }
+                },
             )
         _fetch_changed(run=run, source=source, client=client, identifiers=to_fetch, headers=headers)
     finish_run(run)
@@ -854,7 +854,7 @@ def repair_stored_records(*, library: Library, dry_run: bool = False) -> RepairR
     ones write nothing. ``dry_run`` counts without writing. Safe to run again (a second run rewrites
     nothing). One transaction per 500 records."""
     report = RepairReport(library_code=library.code)
-    columns = ("pk", "source_key", "raw_format", "raw_metadata", "isbn_issn", "call_number")
+    columns = ("pk", "source_id", "source_key", "raw_format", "raw_metadata", "isbn_issn", "call_number")
     with tenant_context(library):
         records = Record.objects.filter(raw_format__in=REMAPPABLE_FORMATS).exclude(raw_metadata="")
         last_id = 0
@@ -868,38 +868,42 @@ def repair_stored_records(*, library: Library, dry_run: bool = False) -> RepairR
                 break
             last_id = chunk[-1]["pk"]
             report.examined += len(chunk)
-            stored = {row["source_key"]: row for row in chunk}
-            remapped = []
-            for row in chunk:
-                try:
-                    remapped.append(
-                        remap_stored(
-                            source_key=row["source_key"],
-                            raw_format=row["raw_format"],
-                            raw_metadata=row["raw_metadata"],
-                        )
-                    )
-                except MalformedRecord as error:
-                    report.unreadable.append((row["source_key"], error.reason))
-            if dry_run:
-                changed = [
-                    record
-                    for record in remapped
-                    if stored[record.source_key]["content_hash"] != record.content_hash()
-                ]
-            else:
-                stamps = {
-                    key: row["source_datestamp"] for key, row in stored.items() if row["source_datestamp"]
-                }
-                with transaction.atomic():
-                    results = upsert_records(remapped, source_datestamps=stamps)
-                changed_keys = {result.record.source_key for result in results if result.changed}
-                changed = [record for record in remapped if record.source_key in changed_keys]
-            report.rewritten += len(changed)
-            report.identifiers_moved += sum(
-                1
-                for record in changed
-                if (stored[record.source_key]["isbn_issn"], stored[record.source_key]["call_number"])
-                != (record.isbn_issn, record.call_number)
-            )
+            by_source: dict[int | None, list[dict]] = {}
+            for row in chunk:  # keys are unique per source: each source's records are one batch
+                by_source.setdefault(row["source_id"], []).append(row)
+            with transaction.atomic():
+                for source_id, rows in by_source.items():
+                    _repair_rows(report, source_id, rows, dry_run=dry_run)
     return report
+
+
+def _repair_rows(report: RepairReport, source_id: int | None, rows: list[dict], *, dry_run: bool) -> None:
+    """Map one source's stored rows again; store (or, ``dry_run``, only count) those that differ."""
+    stored = {row["source_key"]: row for row in rows}
+    remapped = []
+    for row in rows:
+        try:
+            remapped.append(
+                remap_stored(
+                    source_key=row["source_key"],
+                    raw_format=row["raw_format"],
+                    raw_metadata=row["raw_metadata"],
+                )
+            )
+        except MalformedRecord as error:
+            report.unreadable.append((row["source_key"], error.reason))
+    if dry_run:
+        hashes = {key: row["content_hash"] for key, row in stored.items()}
+        changed = [record for record in remapped if hashes[record.source_key] != record.content_hash()]
+    else:
+        stamps = {key: row["source_datestamp"] for key, row in stored.items()}
+        results = upsert_records(remapped, source_id=source_id, source_datestamps=stamps)
+        changed_keys = {result.record.source_key for result in results if result.changed}
+        changed = [record for record in remapped if record.source_key in changed_keys]
+    report.rewritten += len(changed)
+    report.identifiers_moved += sum(
+        1
+        for record in changed
+        if (stored[record.source_key]["isbn_issn"], stored[record.source_key]["call_number"])
+        != (record.isbn_issn, record.call_number)
+    )
