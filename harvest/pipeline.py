@@ -1,6 +1,15 @@
-"""The road every harvested or imported record takes, one page at a time (docs/architecture.md,
-"One pipeline for every record"): OAI-PMH page → mapped batch → ONE transaction in the library's schema
-(records, deletions, the run's counters, problems and resumption point together) → outbox rows → the indexer.
+"""The page loop: the road every harvested or imported record takes, one page at a time
+(docs/architecture.md, "One pipeline for every record"). Read top to bottom, it follows one record:
+
+1. the source — its profile, its client (with the size cap and the address policy), its clock;
+2. the adapter — the source's pages (``source_pages``; SLiMS quirks in ``harvest.adapters.slims``), or
+   records one by one (``fetch_records``, reconciliation);
+3. the mapper and the batch — each OAI record mapped (``harvest.adapters``) into a ``Batch`` of upserts,
+   deletions and problems (``batch_from_page``; oai2.php's copies from the MODS detail, ``ModsDetails``);
+4. the catalogue — the batch in ONE transaction in the library's schema (records, deletions, the run's
+   counters, problems and resumption point together; ``commit_batch``) → outbox rows → the indexer;
+5. the loop that drives 2–4 page after page (``ListRecordsWalk``). A run's start, failure and end are
+   ``harvest.runs``; ``harvest.services`` ties them together.
 
 Why one transaction per page: a crash or ``kill -9`` between two pages leaves the run pointing at the
 first page that was not stored, and the records of that page are either all there or not at all; the
@@ -51,6 +60,7 @@ from harvest.adapters.addresses import AddressPolicy
 from harvest.adapters.oai_client import DEFAULT_MAX_RESPONSE_BYTES, IdDoesNotExist, OaiProtocolError
 from harvest.adapters.slims import OAI2_PHP_PROFILE, OAI_PHP_PROFILE, STANDARD_PROFILE, mods_detail_url
 from harvest.models import HarvestProblem, HarvestRun, HarvestSource
+from harvest.runs import final_status, finish_run, save_run
 from tenants.models import Library
 
 logger = logging.getLogger(__name__)
@@ -67,7 +77,7 @@ PROFILES = {
 }
 
 
-# --- configuration -------------------------------------------------------------------------------------
+# --- 1. the source: configuration -------------------------------------------------------------------------
 
 
 def profile_of(source: HarvestSource) -> EndpointProfile:
@@ -113,7 +123,7 @@ def metadata_prefix_of(source: HarvestSource) -> str:
     return source.metadata_prefix or source.metadata_format
 
 
-# --- dates ---------------------------------------------------------------------------------------------
+# --- 1. the source: its clock -----------------------------------------------------------------------------
 
 # SLiMS oai2.php datestamps are server-local time labelled "Z" while its responseDate is real UTC; a server
 # anywhere from UTC-12 to UTC+14 keeps its datestamps within 14 hours of the truth, so a `from` taken 14
@@ -148,7 +158,86 @@ def next_from_point(response_date: str, granularity: str, profile: EndpointProfi
     return moment.strftime("%Y-%m-%d")
 
 
-# --- batches -------------------------------------------------------------------------------------------
+# --- 2. the adapter: the source's pages, or records one by one --------------------------------------------
+
+
+def source_pages(
+    client: OaiClient,
+    source: HarvestSource,
+    profile: EndpointProfile,
+    *,
+    from_: str | None = None,
+    until: str | None = None,
+    resume_token: str | None = None,
+) -> Iterator[Page]:
+    """The source's ListRecords pages from ``resume_token``: SLiMS endpoints through ``iter_slims_pages``
+    (oai.php's failing pages rebuilt record by record), a standard repository through the client."""
+    prefix = metadata_prefix_of(source)
+    if profile.flavour is not None:
+        return iter_slims_pages(
+            client, profile, metadata_prefix=prefix, from_=from_, until=until, resume_token=resume_token
+        )
+    return client.iter_pages(
+        "ListRecords",
+        metadata_prefix=prefix,
+        from_=from_,
+        until=until,
+        set_spec=source.set_spec or None,
+        resume_token=resume_token,
+    )
+
+
+def fetch_records(
+    client: OaiClient, profile: EndpointProfile, identifiers: list[str], metadata_prefix: str
+) -> tuple[list[OaiRecord], list[tuple[str, str]]]:
+    """GetRecord for each identifier; for SLiMS a failing GetRecord (oai.php answers HTTP 500 for hidden
+    records) falls back to the MODS detail export, whose 404 means hidden or deleted. Returns the records
+    (gone ones as deleted headers) and ``(identifier, reason)`` for those nothing could deliver."""
+    records: list[OaiRecord] = []
+    problems: list[tuple[str, str]] = []
+    for identifier in identifiers:
+        try:
+            records.append(client.get_record(identifier, metadata_prefix))
+            continue
+        except IdDoesNotExist:
+            records.append(_gone(identifier))
+            continue
+        except (RequestFailed, OaiError, OaiProtocolError) as error:
+            reason = f"GetRecord: {getattr(error, 'reason', None) or error}"
+        if profile.flavour is None:
+            problems.append((identifier, reason))
+            continue
+        try:
+            parsed = client.fetch_xml(
+                mods_detail_url(client.base_url, record_key_from_identifier(identifier))
+            )
+        except RequestFailed as error:
+            if error.status == 404:
+                records.append(_gone(identifier))
+            else:
+                problems.append((identifier, f"{reason}; MODS: {error.reason}"))
+            continue
+        mods = next(
+            (node for node in parsed.root.iter() if isinstance(node.tag, str) and node.tag.endswith("}mods")),
+            None,
+        )
+        if mods is None:
+            problems.append((identifier, f"{reason}; MODS: no <mods> element"))
+            continue
+        header = RecordHeader(identifier=identifier, datestamp=None, deleted=False)
+        records.append(OaiRecord(header=header, metadata=mods, metadata_format="mods", source="mods"))
+    return records, problems
+
+
+def _gone(identifier: str) -> OaiRecord:
+    return OaiRecord(
+        header=RecordHeader(identifier=identifier, datestamp=None, deleted=True),
+        metadata=None,
+        metadata_format="",
+    )
+
+
+# --- 3. the mapper and the batch --------------------------------------------------------------------------
 
 
 @dataclass
@@ -258,106 +347,7 @@ class ModsDetails:
         return batch
 
 
-# --- fetching records one by one (reconciliation) ---------------------------------------------------------
-
-
-def fetch_records(
-    client: OaiClient, profile: EndpointProfile, identifiers: list[str], metadata_prefix: str
-) -> tuple[list[OaiRecord], list[tuple[str, str]]]:
-    """GetRecord for each identifier; for SLiMS a failing GetRecord (oai.php answers HTTP 500 for hidden
-    records) falls back to the MODS detail export, whose 404 means hidden or deleted. Returns the records
-    (gone ones as deleted headers) and ``(identifier, reason)`` for those nothing could deliver."""
-    records: list[OaiRecord] = []
-    problems: list[tuple[str, str]] = []
-    for identifier in identifiers:
-        try:
-            records.append(client.get_record(identifier, metadata_prefix))
-            continue
-        except IdDoesNotExist:
-            records.append(_gone(identifier))
-            continue
-        except (RequestFailed, OaiError, OaiProtocolError) as error:
-            reason = f"GetRecord: {getattr(error, 'reason', None) or error}"
-        if profile.flavour is None:
-            problems.append((identifier, reason))
-            continue
-        try:
-            parsed = client.fetch_xml(
-                mods_detail_url(client.base_url, record_key_from_identifier(identifier))
-            )
-        except RequestFailed as error:
-            if error.status == 404:
-                records.append(_gone(identifier))
-            else:
-                problems.append((identifier, f"{reason}; MODS: {error.reason}"))
-            continue
-        mods = next(
-            (node for node in parsed.root.iter() if isinstance(node.tag, str) and node.tag.endswith("}mods")),
-            None,
-        )
-        if mods is None:
-            problems.append((identifier, f"{reason}; MODS: no <mods> element"))
-            continue
-        header = RecordHeader(identifier=identifier, datestamp=None, deleted=False)
-        records.append(OaiRecord(header=header, metadata=mods, metadata_format="mods", source="mods"))
-    return records, problems
-
-
-def _gone(identifier: str) -> OaiRecord:
-    return OaiRecord(
-        header=RecordHeader(identifier=identifier, datestamp=None, deleted=True),
-        metadata=None,
-        metadata_format="",
-    )
-
-
-# --- one page ahead -------------------------------------------------------------------------------------
-
-
-def prefetched(items: Iterator, *, depth: int = 2) -> Iterator:
-    """Run ``items`` in a background thread, ``depth`` items ahead; exceptions arrive in order.
-
-    Closing the consumer stops the producer after the item it is working on (it never blocks forever on
-    a full queue). The producer must not touch the database.
-    """
-    channel: queue.Queue = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def put(message: tuple) -> bool:
-        while not stop.is_set():
-            try:
-                channel.put(message, timeout=0.2)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def produce() -> None:
-        try:
-            for item in items:
-                if not put(("item", item)):
-                    return
-            put(("end", None))
-        except BaseException as error:  # handed to the consumer, raised there
-            put(("error", error))
-
-    thread = threading.Thread(target=produce, name="harvest-prefetch", daemon=True)
-    thread.start()
-    try:
-        while True:
-            kind, value = channel.get()
-            if kind == "item":
-                yield value
-            elif kind == "end":
-                return
-            else:
-                raise value
-    finally:
-        stop.set()
-        thread.join(timeout=1.0)
-
-
-# --- committing ------------------------------------------------------------------------------------------
+# --- 4. the catalogue: one transaction per batch ----------------------------------------------------------
 
 RUN_COUNTERS = (
     "pages_seen",
@@ -368,10 +358,6 @@ RUN_COUNTERS = (
     "deleted_count",
     "failed_count",
 )
-
-
-def final_status(run: HarvestRun) -> str:
-    return HarvestRun.Status.PARTIAL if run.failed_count else HarvestRun.Status.SUCCEEDED
 
 
 def commit_batch(
@@ -443,24 +429,50 @@ def commit_batch(
         raise
 
 
-def finish_run(run: HarvestRun, *, status: str | None = None, source_updates: dict | None = None) -> None:
-    """End the run (``final_status`` unless ``status`` is given) and apply ``source_updates``."""
-    with transaction.atomic():
-        run.status = status or final_status(run)
-        run.finished_at = timezone.now()
-        run.resumption_token = "" if run.status != HarvestRun.Status.FAILED else run.resumption_token
-        save_run(run, "status", "finished_at", "resumption_token", "last_error")
-        if source_updates:
-            HarvestSource.objects.filter(pk=run.source_id).update(**source_updates)
+# --- 5. the page loop: one page ahead, then page after page -----------------------------------------------
 
 
-def save_run(run: HarvestRun, *fields: str) -> None:
-    """Save some of the run's fields at once (outside a page transaction), with a heartbeat."""
-    run.heartbeat_at = timezone.now()
-    run.save(update_fields=[*fields, "heartbeat_at"])
+def prefetched(items: Iterator, *, depth: int = 2) -> Iterator:
+    """Run ``items`` in a background thread, ``depth`` items ahead; exceptions arrive in order.
 
+    Closing the consumer stops the producer after the item it is working on (it never blocks forever on
+    a full queue). The producer must not touch the database.
+    """
+    channel: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
 
-# --- walking ListRecords ---------------------------------------------------------------------------------
+    def put(message: tuple) -> bool:
+        while not stop.is_set():
+            try:
+                channel.put(message, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not put(("item", item)):
+                    return
+            put(("end", None))
+        except BaseException as error:  # handed to the consumer, raised there
+            put(("error", error))
+
+    thread = threading.Thread(target=produce, name="harvest-prefetch", daemon=True)
+    thread.start()
+    try:
+        while True:
+            kind, value = channel.get()
+            if kind == "item":
+                yield value
+            elif kind == "end":
+                return
+            else:
+                raise value
+    finally:
+        stop.set()
+        thread.join(timeout=1.0)
 
 
 class ListRecordsWalk:
@@ -499,28 +511,11 @@ class ListRecordsWalk:
         self.source_updates = source_updates
         self.on_restart = on_restart
 
-    def _pages(self, token: str | None) -> Iterator[Page]:
-        prefix = metadata_prefix_of(self.source)
-        if self.profile.flavour is not None:
-            return iter_slims_pages(
-                self.client,
-                self.profile,
-                metadata_prefix=prefix,
-                from_=self.from_,
-                until=self.until,
-                resume_token=token,
-            )
-        return self.client.iter_pages(
-            "ListRecords",
-            metadata_prefix=prefix,
-            from_=self.from_,
-            until=self.until,
-            set_spec=self.source.set_spec or None,
-            resume_token=token,
-        )
-
     def _batches(self, token: str | None, details: ModsDetails | None) -> Iterator[tuple[Page, Batch]]:
-        for page in self._pages(token):
+        pages = source_pages(
+            self.client, self.source, self.profile, from_=self.from_, until=self.until, resume_token=token
+        )
+        for page in pages:
             batch = batch_from_page(page)
             if details is not None and batch.upserts:
                 details.enrich(batch)

@@ -15,12 +15,14 @@ Views, tasks, the admin and the management commands call these and nothing else.
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import IO
 
+from celery import current_app
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,7 +50,7 @@ from harvest.adapters.files import FileEntry, UnreadableFile, detect_format, rea
 from harvest.adapters.mapping import MalformedRecord
 from harvest.adapters.stored import REMAPPABLE_FORMATS, remap_stored
 from harvest.locking import locked_source_ids, source_lock
-from harvest.models import HarvestProblem, HarvestRun, HarvestSource
+from harvest.models import HarvestRun, HarvestSource
 from harvest.pipeline import (
     Batch,
     ListRecordsWalk,
@@ -58,14 +60,28 @@ from harvest.pipeline import (
     client_for,
     commit_batch,
     fetch_records,
-    finish_run,
     max_response_bytes,
     metadata_prefix_of,
     next_from_point,
     parse_source_date,
     profile_of,
-    save_run,
 )
+from harvest.runs import (
+    HarvestError,
+    choose_mode,
+    claim_run,
+    create_run,
+    fail_on_client_error,
+    fail_run,
+    finish_run,
+    forbidden_message,
+    fresh_source,
+    resume_run,
+    save_run,
+    skip_run,
+    start_run,
+)
+from harvest.schedules import HARVEST_TASK, RECONCILE_TASK, ensure_source_schedules
 from tenants.models import Library
 
 logger = logging.getLogger(__name__)
@@ -89,10 +105,6 @@ MASS_DELETE_SHARE = 0.5
 MASS_DELETE_MINIMUM = 20
 DELETE_CHUNK = 500
 IMPORT_BATCH = 100
-
-
-class HarvestError(Exception):
-    """A request that cannot be carried out as asked; the message is for the person who asked."""
 
 
 class SourceRegistrationError(HarvestError):
@@ -121,21 +133,13 @@ def _registration_client(base_url: str) -> OaiClient:
     )
 
 
-def _forbidden_message(base_url: str, address: str) -> str:
-    return _(
-        "Alamat %(url)s menunjuk ke jaringan privat, loopback atau link-local (%(address)s); sumber panen "
-        "di alamat seperti itu ditolak. Bila memang sah (mis. intranet kementerian), pengelola server dapat "
-        "mengizinkan jaringannya lewat SIMPUL_HARVEST_ALLOWED_PRIVATE_NETWORKS."
-    ) % {"url": base_url, "address": address or "?"}
-
-
 def check_source_address(*, base_url: str) -> None:
     """Refuse a source URL whose host is (or resolves to) a private, loopback or link-local address not
     allowed by ``HARVEST_ALLOWED_PRIVATE_NETWORKS`` (``harvest.adapters.addresses``)."""
     try:
         address_policy().check_url(base_url)
     except ForbiddenAddress as error:
-        raise SourceRegistrationError(_forbidden_message(base_url, error.address)) from error
+        raise SourceRegistrationError(forbidden_message(base_url, error.address)) from error
 
 
 def inspect_endpoint(*, base_url: str, metadata_format: str, set_spec: str = "") -> dict[str, str]:
@@ -147,7 +151,7 @@ def inspect_endpoint(*, base_url: str, metadata_format: str, set_spec: str = "")
             identify = client.identify()
         except ForbiddenRequest as error:
             raise SourceRegistrationError(
-                _forbidden_message(base_url, getattr(error.__cause__, "address", ""))
+                forbidden_message(base_url, getattr(error.__cause__, "address", ""))
             ) from error
         except SourceUnreachable as error:
             raise SourceRegistrationError(
@@ -211,8 +215,6 @@ def register_source(
     """Register an OAI-PMH endpoint for a library after checking it (``inspect_endpoint``): recognizes the
     two SLiMS endpoints and stores the flavour, the server's granularity and its prefix for the format;
     creates the source's beat schedules."""
-    from harvest.schedules import ensure_source_schedules
-
     base_url = (base_url or "").strip().rstrip("?")
     if not base_url.startswith(("http://", "https://")):
         raise SourceRegistrationError(_("Alamat harus diawali http:// atau https://."))
@@ -245,132 +247,11 @@ def register_source(
 
 def set_source_enabled(*, source: HarvestSource, enabled: bool) -> HarvestSource:
     """Switch a source (and its beat schedules) on or off."""
-    from harvest.schedules import ensure_source_schedules
-
     with transaction.atomic():
         source.enabled = enabled
         source.save(update_fields=["enabled"])
         ensure_source_schedules(source)
     return source
-
-
-# --- runs: claiming, skipping, failing ----------------------------------------------------------------
-
-HARVEST_MODES = (HarvestRun.Mode.INCREMENTAL, HarvestRun.Mode.FULL)
-
-
-def _fresh(source: HarvestSource) -> HarvestSource:
-    return HarvestSource.objects.select_related("library").get(pk=source.pk)
-
-
-def _skip(*, source: HarvestSource, mode: str, run: HarvestRun | None) -> HarvestRun:
-    """Another session holds the source's lock. A queued run of ours becomes ``skipped``; a running one is
-    left alone (it may be the very run the lock holder is working on — a task delivered twice)."""
-    message = _("Dilewati: sumber ini sedang dipanen oleh proses lain.")
-    if run is not None:
-        run.refresh_from_db()
-        run.lock_held = True
-        if run.status != HarvestRun.Status.QUEUED:
-            return run
-    else:
-        run = HarvestRun(source=source, mode=mode)
-    run.status = HarvestRun.Status.SKIPPED
-    run.last_error = message
-    run.finished_at = timezone.now()
-    run.save()
-    run.lock_held = True
-    return run
-
-
-def _claim_run(*, source: HarvestSource, mode: str, run: HarvestRun | None) -> HarvestRun:
-    """The run to work on, under the source's lock: the one asked for (a task's own run, perhaps
-    redelivered after a kill), else an unfinished run of the same kind whose worker died, else a new one."""
-    family = HARVEST_MODES if mode in HARVEST_MODES else (mode,)
-    if run is not None:
-        run.refresh_from_db()
-        return run
-    orphans = list(
-        source.runs.filter(status__in=HarvestRun.ACTIVE, mode__in=family).order_by("-status", "created_at")
-    )
-    # a run that already started (status "running") wins over queued ones; the others are merged into it
-    claimed = next(
-        (candidate for candidate in orphans if candidate.status == HarvestRun.Status.RUNNING), None
-    )
-    claimed = claimed or (orphans[0] if orphans else None)
-    for other in orphans:
-        if other is not claimed and other.status == HarvestRun.Status.QUEUED:
-            other.status = HarvestRun.Status.SKIPPED
-            other.last_error = _("Digabung dengan run #%(id)s.") % {"id": claimed.pk}
-            other.finished_at = timezone.now()
-            other.save(update_fields=["status", "last_error", "finished_at"])
-    return claimed or HarvestRun.objects.create(source=source, mode=mode)
-
-
-def _fail_on_client_error(run: HarvestRun, error: Exception) -> HarvestRun:
-    """A harvest or reconciliation stopped by the OAI-PMH client: the run fails with what went wrong;
-    protocol errors are not retried (the same request would get the same answer)."""
-    if isinstance(error, BadResumptionToken):
-        return _fail(run, _("Token ditolak berulang kali (badResumptionToken): %(e)s") % {"e": error})
-    if isinstance(error, ForbiddenRequest):
-        address = getattr(error.__cause__, "address", "")
-        return _fail(run, _forbidden_message(run.source.base_url, address), retry=False)
-    if isinstance(error, SourceUnreachable):
-        return _fail(run, _("Sumber tidak dapat dihubungi: %(e)s") % {"e": _describe(error)})
-    if isinstance(error, RequestFailed):
-        return _fail(run, _("Permintaan gagal: %(e)s") % {"e": _describe(error)})
-    return _fail(run, _("Kesalahan protokol OAI-PMH: %(e)s") % {"e": error}, retry=False)
-
-
-def _fail(
-    run: HarvestRun, message: str, *, problem: tuple[str, str, str] | None = None, retry: bool = True
-) -> HarvestRun:
-    """Mark the run failed; its resumption point is kept, so a retry continues from it. ``problem``
-    (identifier, reason, page token) records where it stopped; it is not counted in ``failed_count``
-    (records that could not be stored): a resumed run that then completes has lost nothing."""
-    with transaction.atomic():
-        if problem is not None:
-            identifier, reason, token = problem
-            HarvestProblem.objects.create(
-                run=run, identifier=identifier[:500], reason=reason, page_token=token
-            )
-        run.last_error = message[:4000]
-        finish_run(run, status=HarvestRun.Status.FAILED)
-    run.retry_advised = retry
-    logger.warning("harvest run #%s of %s failed: %s", run.pk, run.source_id, message)
-    return run
-
-
-def _start(run: HarvestRun, client: OaiClient) -> None:
-    """Identify before the list: its responseDate (server clock) is the next ``from`` and the baseline of
-    the next reconciliation."""
-    identify = client.identify()
-    run.response_date = identify.response_date
-    run.status = HarvestRun.Status.RUNNING
-    run.started_at = run.started_at or timezone.now()
-    run.finished_at = None
-    run.last_error = ""
-    save_run(
-        run,
-        "response_date",
-        "status",
-        "started_at",
-        "finished_at",
-        "last_error",
-        "mode",
-        "from_used",
-        "requested_mode",
-        "note",
-    )
-
-
-def _resume(run: HarvestRun) -> None:
-    run.status = HarvestRun.Status.RUNNING
-    run.finished_at = None
-    save_run(run, "status", "finished_at")
-
-
-def _describe(error: Exception) -> str:
-    return str(getattr(error, "reason", "") or error)
 
 
 # --- harvesting -----------------------------------------------------------------------------------------
@@ -394,13 +275,13 @@ def harvest_source(
     ``last_error``; ``run.retry_advised`` says whether trying again later may help), ``skipped`` (another
     run of the source holds the lock), or ``running`` when it stopped at ``max_pages``.
     """
-    source = _fresh(source)
+    source = fresh_source(source)
     if source.kind == HarvestSource.Kind.FILE:
         raise HarvestError(_("Sumber berkas diisi lewat impor berkas, bukan dipanen."))
     with source_lock(source.pk) as acquired:
         if not acquired:
-            return _skip(source=source, mode=mode, run=run)
-        run = _claim_run(source=source, mode=mode, run=run)
+            return skip_run(source=source, mode=mode, run=run)
+        run = claim_run(source=source, mode=mode, run=run)
         if run.status in (HarvestRun.Status.SUCCEEDED, HarvestRun.Status.PARTIAL, HarvestRun.Status.SKIPPED):
             return run  # done already (a task delivered again after it finished)
         run.retry_advised = False
@@ -414,23 +295,10 @@ def _harvest_oai(*, source: HarvestSource, run: HarvestRun, max_pages: int | Non
     with client_for(source, profile) as client:
         try:
             if not run.response_date:
-                run.requested_mode = run.requested_mode or run.mode
-                if run.mode == HarvestRun.Mode.INCREMENTAL and not profile.supports_incremental:
-                    run.mode = HarvestRun.Mode.FULL
-                    run.note = _(
-                        "Diminta inkremental, dijalankan penuh (titik akses ini tidak mendukung panen "
-                        "inkremental)."
-                    )
-                elif run.mode == HarvestRun.Mode.INCREMENTAL and not source.next_from:
-                    run.mode = HarvestRun.Mode.FULL
-                    run.note = _(
-                        "Diminta inkremental, dijalankan penuh (belum ada panen tuntas yang memberi titik "
-                        "'from')."
-                    )
-                run.from_used = source.next_from if run.mode == HarvestRun.Mode.INCREMENTAL else ""
-                _start(run, client)
+                choose_mode(run, source=source, profile=profile)
+                start_run(run, client)
             else:
-                _resume(run)
+                resume_run(run)
             source_updates = None
             if profile.supports_incremental:
                 next_from = next_from_point(run.response_date, source.granularity, profile)
@@ -447,7 +315,7 @@ def _harvest_oai(*, source: HarvestSource, run: HarvestRun, max_pages: int | Non
             walk.run()
         except PageFailed as error:
             token = error.resumption_token or ""
-            return _fail(
+            return fail_run(
                 run,
                 _("Halaman gagal diambil setelah %(attempts)s percobaan: %(reason)s")
                 % {"attempts": error.attempts, "reason": error.reason},
@@ -455,9 +323,9 @@ def _harvest_oai(*, source: HarvestSource, run: HarvestRun, max_pages: int | Non
                 retry=error.kind != "too_large",  # the same page will be as large next time
             )
         except (RequestFailed, OaiError, OaiProtocolError) as error:
-            return _fail_on_client_error(run, error)
+            return fail_on_client_error(run, error)
         except Exception as error:
-            _fail(run, f"{type(error).__name__}: {error}", retry=False)
+            fail_run(run, f"{type(error).__name__}: {error}", retry=False)
             raise
     return run
 
@@ -502,13 +370,13 @@ def reconcile_source(
        way the upsert compares content hashes, so unchanged records write nothing.
     Safe to re-run at any point; an interrupted reconciliation starts over.
     """
-    source = _fresh(source)
+    source = fresh_source(source)
     if source.kind != HarvestSource.Kind.OAI_PMH:
         raise HarvestError(_("Hanya sumber OAI-PMH yang dapat direkonsiliasi."))
     with source_lock(source.pk) as acquired:
         if not acquired:
-            return _skip(source=source, mode=HarvestRun.Mode.RECONCILE, run=run)
-        run = _claim_run(source=source, mode=HarvestRun.Mode.RECONCILE, run=run)
+            return skip_run(source=source, mode=HarvestRun.Mode.RECONCILE, run=run)
+        run = claim_run(source=source, mode=HarvestRun.Mode.RECONCILE, run=run)
         if run.status in (HarvestRun.Status.SUCCEEDED, HarvestRun.Status.PARTIAL, HarvestRun.Status.SKIPPED):
             return run
         run.retry_advised = False
@@ -517,16 +385,16 @@ def reconcile_source(
             try:
                 _reconcile(source=source, run=run, client=client, allow_mass_delete=allow_mass_delete)
             except PageFailed as error:
-                return _fail(
+                return fail_run(
                     run,
                     _("Rekonsiliasi terhenti: halaman %(verb)s gagal (%(reason)s). Tidak ada yang dihapus.")
                     % {"verb": error.verb, "reason": error.reason},
                     problem=("", f"{error.verb}: {error.reason}", error.resumption_token or ""),
                 )
             except (RequestFailed, OaiError, OaiProtocolError) as error:
-                return _fail_on_client_error(run, error)
+                return fail_on_client_error(run, error)
             except Exception as error:
-                _fail(run, f"{type(error).__name__}: {error}", retry=False)
+                fail_run(run, f"{type(error).__name__}: {error}", retry=False)
                 raise
     return run
 
@@ -602,7 +470,7 @@ def _reconcile(*, source: HarvestSource, run: HarvestRun, client: OaiClient, all
     save_run(
         run, "phase", "resumption_token", "pages_seen", "records_seen", "complete_list_size", "skipped_count"
     )
-    _start(run, client)
+    start_run(run, client)
     headers = _list_identifiers(run, source, client)
 
     # 2. vanished records
@@ -724,37 +592,23 @@ def source_is_busy(source: HarvestSource) -> bool:
 
 def enqueue_harvest(*, source: HarvestSource, mode: str = HarvestRun.Mode.INCREMENTAL) -> HarvestRun:
     """Record a queued run and send the task after the commit (the page shows it at once)."""
-    from harvest.tasks import harvest_source_task
-
-    return _enqueue(source=source, mode=mode, task=harvest_source_task)
+    return _enqueue(source=source, mode=mode, task_name=HARVEST_TASK)
 
 
 def enqueue_reconcile(*, source: HarvestSource) -> HarvestRun:
-    from harvest.tasks import reconcile_source_task
-
-    return _enqueue(source=source, mode=HarvestRun.Mode.RECONCILE, task=reconcile_source_task)
+    return _enqueue(source=source, mode=HarvestRun.Mode.RECONCILE, task_name=RECONCILE_TASK)
 
 
-def create_run(*, source: HarvestSource, mode: str, task_id: str = "") -> HarvestRun:
-    """Record a queued run of the source (the operator page shows it at once); ``harvest_source`` or
-    ``reconcile_source`` given this run works on it (a task, or a command in the foreground)."""
-    if source.kind == HarvestSource.Kind.FILE:
-        raise HarvestError(_("Sumber berkas diisi lewat impor berkas."))
-    if mode == HarvestRun.Mode.RECONCILE and source.kind != HarvestSource.Kind.OAI_PMH:
-        raise HarvestError(_("Hanya sumber OAI-PMH yang dapat direkonsiliasi."))
-    return HarvestRun.objects.create(source=source, mode=mode, requested_mode=mode, task_id=task_id)
-
-
-def _enqueue(*, source: HarvestSource, mode: str, task) -> HarvestRun:
-    import uuid
-
+def _enqueue(*, source: HarvestSource, mode: str, task_name: str) -> HarvestRun:
+    """The task is sent by its name (``harvest.schedules``), as the beat schedules send it: the services
+    do not import ``harvest.tasks``, which imports them."""
     task_id = str(uuid.uuid4())
     with transaction.atomic():
         run = create_run(source=source, mode=mode, task_id=task_id)
         kwargs = {"source_id": source.pk, "run_id": run.pk}
         if mode != HarvestRun.Mode.RECONCILE:
             kwargs["mode"] = mode
-        transaction.on_commit(lambda: task.apply_async(kwargs=kwargs, task_id=task_id))
+        transaction.on_commit(lambda: current_app.send_task(task_name, kwargs=kwargs, task_id=task_id))
     return run
 
 
@@ -781,10 +635,10 @@ def import_file(
     """
     file_name = name or Path(getattr(uploaded_file, "name", "") or "berkas").name
     source = file_source_for(library)
-    source = _fresh(source)
+    source = fresh_source(source)
     with source_lock(source.pk) as acquired:
         if not acquired:
-            return _skip(source=source, mode=HarvestRun.Mode.FULL, run=None)
+            return skip_run(source=source, mode=HarvestRun.Mode.FULL, run=None)
         run = HarvestRun.objects.create(
             source=source,
             mode=HarvestRun.Mode.FULL,
@@ -797,9 +651,9 @@ def import_file(
                 format = detect_format(_peek(uploaded_file), file_name)
             _import_entries(run=run, library=source.library, entries=read_records(uploaded_file, format))
         except UnreadableFile as error:
-            return _fail(run, str(error), retry=False)
+            return fail_run(run, str(error), retry=False)
         except Exception as error:
-            _fail(run, f"{type(error).__name__}: {error}", retry=False)
+            fail_run(run, f"{type(error).__name__}: {error}", retry=False)
             raise
     return run
 

@@ -13,6 +13,7 @@ from celery import shared_task
 from django.conf import settings
 
 from harvest.models import HarvestRun, HarvestSource
+from harvest.schedules import HARVEST_TASK, RECONCILE_TASK
 from harvest.services import harvest_source, reconcile_source
 
 DEFAULT_PAGES_PER_TASK = 200
@@ -47,7 +48,7 @@ def _retry_delay(retries: int) -> int:
 
 @shared_task(
     bind=True,
-    name="harvest.harvest_source",
+    name=HARVEST_TASK,
     acks_late=True,
     reject_on_worker_lost=True,
     max_retries=len(RETRY_DELAYS),
@@ -74,7 +75,7 @@ def harvest_source_task(
 
 @shared_task(
     bind=True,
-    name="harvest.reconcile_source",
+    name=RECONCILE_TASK,
     acks_late=True,
     reject_on_worker_lost=True,
     max_retries=len(RETRY_DELAYS),

@@ -3,7 +3,7 @@
 from django.utils import translation
 from django.utils.translation import gettext
 
-from harvest.services import _forbidden_message
+from harvest.runs import forbidden_message
 
 
 def test_run_notes_and_the_private_address_refusal_have_english():
@@ -11,7 +11,7 @@ def test_run_notes_and_the_private_address_refusal_have_english():
         note = gettext(
             "Diminta inkremental, dijalankan penuh (titik akses ini tidak mendukung panen inkremental)."
         )
-        refusal = _forbidden_message("http://10.0.0.5/oai.php", "10.0.0.5")
+        refusal = forbidden_message("http://10.0.0.5/oai.php", "10.0.0.5")
 
     assert note == "Incremental requested, ran full (this endpoint has no incremental harvesting)."
     assert refusal.startswith("The address http://10.0.0.5/oai.php points to a private")
