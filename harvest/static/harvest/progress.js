@@ -29,7 +29,7 @@
       set(card, "progress-text", numbers.format(run.records_seen) +
         (run.complete_list_size ? " / " + numbers.format(run.complete_list_size) : "") + " " + unit +
         (run.percent !== null ? " (" + run.percent + "%)" : ""));
-      ["created", "updated", "unchanged", "deleted", "failed"].forEach(function (field) {
+      ["created", "updated", "unchanged", "deleted", "failed", "skipped"].forEach(function (field) {
         set(card, field, numbers.format(run[field]));
       });
     });
