@@ -48,16 +48,24 @@ def run_in_foreground(
         bar.close()
     if failure:
         raise failure[0]
+    outcome[0].refresh_from_db()  # the worker thread is done with it
     return outcome[0]
 
 
 def _draw(bar: tqdm, run: HarvestRun) -> None:
-    run.refresh_from_db(fields=["records_seen", "complete_list_size", "phase", "mode", "status"])
-    if run.complete_list_size and bar.total != run.complete_list_size:
-        bar.total = run.complete_list_size
-    bar.n = run.records_seen
-    if run.mode == HarvestRun.Mode.RECONCILE:
-        bar.set_postfix_str(run.get_phase_display(), refresh=False)
+    """Read the run's committed progress into a row of its own: the ``run`` object belongs to the worker
+    thread, which counts in it (refreshing it here would overwrite its counters)."""
+    progress = HarvestRun.objects.filter(pk=run.pk).values(
+        "records_seen", "complete_list_size", "phase", "mode"
+    )
+    row = progress.first()
+    if row is None:
+        return
+    if row["complete_list_size"] and bar.total != row["complete_list_size"]:
+        bar.total = row["complete_list_size"]
+    bar.n = row["records_seen"]
+    if row["mode"] == HarvestRun.Mode.RECONCILE:
+        bar.set_postfix_str(str(HarvestRun.Phase(row["phase"]).label), refresh=False)
     bar.refresh()
 
 

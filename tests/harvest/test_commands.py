@@ -40,6 +40,7 @@ def test_a_slims_harvest_from_the_command_line_end_to_end(library, server, union
     run = source.runs.get()
     assert run.status == HarvestRun.Status.SUCCEEDED and f"run #{run.pk} succeeded" in harvested
     assert f"{SIZE} dilihat: {SIZE} baru" in harvested
+    assert (run.records_seen, run.created_count) == (SIZE, SIZE)  # the bar read the run, never wrote it
     assert f"{SIZE}/{SIZE}" in bar  # the progress bar reached the end
     assert len(schema_records(library)) == SIZE and outbox_size(library) == 0
     assert len(indexed(library)) == SIZE and f"{library.code}: {SIZE} diindeks" in drained
