@@ -34,8 +34,9 @@ from search.union_document import (
 )
 
 # Record columns that are not a field of the declaration: the row's own bookkeeping (copied_from: the
-# provenance copy cataloguing gives a record in Simpul, no source's field).
-BOOKKEEPING_COLUMNS = {"source_key", "content_hash", "copied_from"}
+# provenance copy cataloguing gives a record in Simpul, no source's field; source_datestamp: the source's
+# header date of the version held, which a reconciliation compares).
+BOOKKEEPING_COLUMNS = {"source_key", "content_hash", "copied_from", "source_datestamp"}
 
 
 def _every_field_filled() -> NormalizedRecord:
