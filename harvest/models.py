@@ -190,6 +190,8 @@ class HarvestProblem(models.Model):
         HarvestRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="problems"
     )
     identifier = models.CharField(_("identitas OAI"), max_length=500, blank=True)
+    # A file import's problems: the record's 1-based position in the file (None for a harvest's page).
+    position = models.PositiveIntegerField(_("posisi di berkas"), null=True, blank=True)
     reason = models.TextField(_("alasan"))
     page_token = models.TextField(_("token halaman"), blank=True)
     created_at = models.DateTimeField(_("dicatat"), auto_now_add=True)

@@ -11,6 +11,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 app = CeleryApp("simpul")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Parts of an app with tasks of their own (autodiscovery looks only at <app>.tasks).
+app.autodiscover_tasks(["catalog.transfer"])
 
 
 @worker_process_init.connect

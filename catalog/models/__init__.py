@@ -11,6 +11,7 @@ from catalog.models.circulation import ClosingDay, Fine, FineTransaction, Loan, 
 from catalog.models.members import Member, MemberType
 from catalog.models.outbox import IndexOutbox
 from catalog.models.records import Author, Item, Publisher, Record, RecordAuthor, Subject
+from catalog.models.transfer import ImportJob
 
 __all__ = [
     "AuditEntry",
@@ -18,6 +19,7 @@ __all__ = [
     "ClosingDay",
     "Fine",
     "FineTransaction",
+    "ImportJob",
     "IndexOutbox",
     "Item",
     "Loan",

@@ -1,6 +1,14 @@
 """Uploaded catalogue files → ``NormalizedRecord`` objects, streamed (a 100,000-record export is never
-held in memory): MARC 21 in ISO 2709 (``.mrc``, read with pymarc's ``MARCReader``), MARCXML collections
-and MODS collections (read with lxml ``iterparse``, each record mapped by the same mapper a harvest uses).
+held in memory): MARC 21 in ISO 2709 (``.mrc``: MARC-8 or UTF-8, each record decoded by pymarc), MARCXML
+collections and MODS collections (read with lxml ``iterparse``, each record mapped by the same mapper a
+harvest uses), and SLiMS's bibliography CSV export (:mod:`harvest.adapters.slims_csv`).
+
+ISO 2709 is split on the record terminator (0x1D), not trusted to its length field: a record whose
+length or directory is broken is a problem, and the next record is read after it. Leader/09 says the
+encoding, but many exports (SLiMS, INLISLite) leave it blank over UTF-8 bytes: a record labelled MARC-8
+whose bytes are valid UTF-8 with non-ASCII characters is read as UTF-8, otherwise as MARC-8 (pymarc's
+``marc8_to_unicode``: combining diacritics, Arabic). A record without a 001 (SLiMS's MARC export writes
+none) gets a key from what identifies the book (``marc-<fingerprint>``), so importing it twice matches.
 
 No Django here. XML entities are never expanded (nor external ones fetched) by any parser here.
 A record that cannot be read or mapped is yielded as a problem with its position and, when
@@ -10,22 +18,27 @@ known, its control number; the file goes on. A file that cannot be read at all r
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
 
 import pymarc
 from lxml import etree
-from pymarc.exceptions import FatalReaderError
 
 from catalog.normalized import NormalizedRecord
 from harvest.adapters.mapping import MalformedRecord
 from harvest.adapters.marcxml import MARC_NS, map_marcxml
 from harvest.adapters.mods import MODS_NS, map_mods
+from harvest.adapters.slims_csv import looks_like_slims_csv, read_slims_csv
 
-__all__ = ["FORMATS", "FileEntry", "UnreadableFile", "detect_format", "read_records"]
+__all__ = ["FORMATS", "FileEntry", "UnreadableFile", "count_records", "detect_format", "read_records"]
 
-FORMATS = ("marc", "marcxml", "mods")
+FORMATS = ("marc", "marcxml", "mods", "slims_csv")
+_READ_SIZE = 1024 * 1024
+_RECORD_END = b"\x1d"
+_MAX_RECORD = 99999  # ISO 2709's five-digit record length
 
 
 class UnreadableFile(Exception):
@@ -44,6 +57,8 @@ def detect_format(head: bytes, name: str = "") -> str:
     """``marc``, ``marcxml`` or ``mods`` from the file name and its first bytes."""
     lowered = name.lower()
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if (lowered.endswith(".csv") or not text.startswith(b"<")) and looks_like_slims_csv(text):
+        return "slims_csv"
     if lowered.endswith((".mrc", ".marc", ".iso", ".iso2709")) or text[:5].isdigit():
         return "marc"
     if text.startswith(b"<"):
@@ -55,7 +70,8 @@ def detect_format(head: bytes, name: str = "") -> str:
         if b"MARC21/slim" in sample or b"<collection" in sample or b"<record" in sample:
             return "marcxml"
     raise UnreadableFile(
-        "Format berkas tidak dikenali: unggah MARC (ISO 2709, .mrc), koleksi MARCXML, atau koleksi MODS."
+        "Format berkas tidak dikenali: unggah MARC (ISO 2709, .mrc), koleksi MARCXML, koleksi MODS, atau "
+        "CSV ekspor bibliografi SLiMS (18 kolom)."
     )
 
 
@@ -66,24 +82,77 @@ def read_records(stream: IO[bytes], format: str) -> Iterator[FileEntry]:
         return _read_xml(stream, tags=(f"{{{MARC_NS}}}record", "record"), mapper=_map_marcxml)
     if format == "mods":
         return _read_xml(stream, tags=(f"{{{MODS_NS}}}mods", "mods"), mapper=_map_mods)
+    if format == "slims_csv":
+        return (FileEntry(*entry) for entry in read_slims_csv(stream))
     raise UnreadableFile(f"Format '{format}' tidak didukung; pilih salah satu: {', '.join(FORMATS)}.")
 
 
+def _iso2709_chunks(stream: IO[bytes]) -> Iterator[bytes]:
+    """The file's records as bytes, split on the record terminator, read a megabyte at a time."""
+    pending = b""
+    while True:
+        block = stream.read(_READ_SIZE)
+        if not block:
+            break
+        pending += block
+        parts = pending.split(_RECORD_END)
+        pending = parts.pop()
+        for part in parts:
+            yield part.lstrip(b"\r\n\x1a ") + _RECORD_END
+        if len(pending) > 4 * _MAX_RECORD:
+            yield pending  # no terminator for far longer than a record may be: a broken record
+            pending = b""
+    if pending.strip(b"\r\n\x1a "):
+        yield pending.lstrip(b"\r\n\x1a ")
+
+
+def _is_utf8(chunk: bytes) -> bool:
+    if chunk.isascii():
+        return True
+    try:
+        chunk.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _marc_from_bytes(chunk: bytes) -> pymarc.Record:
+    utf8 = chunk[9:10] == b"a" or _is_utf8(chunk)
+    return pymarc.Record(data=chunk, to_unicode=True, force_utf8=utf8, utf8_handling="replace")
+
+
+def _fingerprint(*values: str) -> str:
+    basis = "\x1f".join(" ".join(value.casefold().split()) for value in values)
+    return "marc-" + hashlib.sha1(basis.encode("utf-8")).hexdigest()[:20]
+
+
+def _marc_fingerprint(marc: pymarc.Record) -> str:
+    def subfields(tag: str, codes: str) -> str:
+        field = marc.get(tag)
+        return " ".join(field.get_subfields(*codes)) if field is not None else ""
+
+    return _fingerprint(
+        subfields("245", "abnp"),
+        subfields("100", "a") or subfields("110", "ab"),
+        subfields("020", "a") or subfields("022", "a"),
+        subfields("250", "a"),
+        subfields("264", "bc") or subfields("260", "bc"),
+    )
+
+
 def _read_iso2709(stream: IO[bytes]) -> Iterator[FileEntry]:
-    reader = pymarc.MARCReader(stream, to_unicode=True, force_utf8=True, utf8_handling="replace")
-    position = 0
-    for marc in reader:
-        position += 1
-        if marc is None:
-            error = reader.current_exception
-            problem = f"rekaman MARC tidak terbaca: {type(error).__name__}"
-            if isinstance(error, FatalReaderError):
-                # the record's length or terminator is wrong: nothing after it can be found reliably
-                problem += "; berkas tidak dapat dibaca melewati rekaman ini"
-            yield FileEntry(position, f"rekaman #{position}", None, problem)
+    for position, chunk in enumerate(_iso2709_chunks(stream), start=1):
+        identifier = f"rekaman #{position}"
+        try:
+            marc = _marc_from_bytes(chunk)
+        except Exception as error:  # pymarc: RecordLengthInvalid, BaseAddressNotFound, ... (plain exceptions)
+            yield FileEntry(position, identifier, None, f"rekaman MARC tidak terbaca: {type(error).__name__}")
             continue
         control = marc["001"].data.strip() if marc.get("001") is not None else ""
-        identifier = control or f"rekaman #{position}"
+        if not control:
+            marc.remove_fields("001")
+            marc.add_ordered_field(pymarc.Field(tag="001", data=_marc_fingerprint(marc)))
+        identifier = control or identifier
         try:
             xml = pymarc.record_to_xml(marc, namespace=True)
             record = map_marcxml("", xml)
@@ -94,6 +163,60 @@ def _read_iso2709(stream: IO[bytes]) -> Iterator[FileEntry]:
             yield FileEntry(position, identifier, None, f"{type(error).__name__}: {error}")
             continue
         yield FileEntry(position, identifier, record)
+
+
+_COUNTED = {
+    "marc": re.compile(rb"\x1d"),
+    "marcxml": re.compile(rb"</(?:[A-Za-z][\w.-]*:)?record>"),
+    "mods": re.compile(rb"</(?:[A-Za-z][\w.-]*:)?mods>"),
+    "slims_csv": re.compile(rb"\r\n|\r|\n"),
+}
+
+
+def count_records(stream: IO[bytes], format: str) -> int:
+    """About how many records the file holds, from its bytes alone (record terminators, closing tags,
+    lines) — for a progress bar, not a promise; the stream is rewound to where it was."""
+    pattern = _COUNTED[format]
+    start = stream.tell()
+    count = 0
+    tail = b""
+    last = b""
+    while block := stream.read(_READ_SIZE):
+        combined = tail + block
+        count += sum(1 for match in pattern.finditer(combined) if match.end() > len(tail))
+        tail = combined[-16:]
+        last = block
+    stream.seek(start)
+    if format == "slims_csv":
+        count += 1 if last and not last.endswith((b"\n", b"\r")) else 0
+        head = stream.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n\"'")
+        stream.seek(start)
+        count -= 1 if head[:5].lower() == b"title" else 0
+    return max(count, 0)
+
+
+def _marcxml_fingerprint(element: etree._Element) -> str:
+    def subfields(tag: str, codes: str) -> str:
+        for node in element:
+            if local_name_of(node) == "datafield" and node.get("tag") == tag:
+                return " ".join(
+                    (child.text or "")
+                    for child in node
+                    if local_name_of(child) == "subfield" and child.get("code", "") in codes
+                )
+        return ""
+
+    return _fingerprint(
+        subfields("245", "abnp"),
+        subfields("100", "a") or subfields("110", "ab"),
+        subfields("020", "a") or subfields("022", "a"),
+        subfields("250", "a"),
+        subfields("264", "bc") or subfields("260", "bc"),
+    )
+
+
+def local_name_of(node) -> str:
+    return node.tag.rsplit("}", 1)[-1] if isinstance(node.tag, str) else ""
 
 
 def _map_marcxml(element: etree._Element) -> tuple[str, NormalizedRecord]:
@@ -107,6 +230,13 @@ def _map_marcxml(element: etree._Element) -> tuple[str, NormalizedRecord]:
         ),
         "",
     )
+    if not control:
+        namespace = element.tag[1:].split("}", 1)[0] if element.tag.startswith("{") else None
+        node = etree.Element(f"{{{namespace}}}controlfield" if namespace else "controlfield", tag="001")
+        node.text = _marcxml_fingerprint(element)
+        leader = next((i for i, child in enumerate(element) if local_name_of(child) == "leader"), -1)
+        element.insert(leader + 1, node)
+        return "", map_marcxml("", element)
     return control, map_marcxml("", element)
 
 

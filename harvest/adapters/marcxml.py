@@ -4,7 +4,7 @@ Fields, as Indonesian catalogues (SLiMS's MARC export, INLISLite, Koha) fill the
 245 $a$b title (ISBD punctuation removed), $c statement of responsibility, $h GMD; 100/110/111 primary
 author, 700/710/711 the others; 650 (and 600/610/611/630/651) subjects with subdivisions joined by ``--``;
 020/022 ISBN/ISSN; 264 (second indicator 1) else 260 place/publisher/year; 300 collation; 490/830 series;
-082 DDC; 090/099/852 call number; 041 else 008/35-37 language; 250 edition; 500/520 notes;
+082 DDC (084 when there is none: SLiMS's export); 090/099/852 call number; 041 else 008/35-37 language; 250 edition; 500/520 notes;
 copies from 952 (Koha items: $p barcode, $o call number, $c location, $y type, $1 lost, $4 damaged) or
 852 with a $p barcode. Leader/06 gives the material type when 245 $h does not.
 """
@@ -255,9 +255,12 @@ def map_marcxml(
                 break
     collation_field = record.get("300")
     notes = [_subfield(field, "a") for field in record.get_fields("500", "520")]
-    classification_field = record.get("082")
+    # 082 is DDC; SLiMS's MARC export puts its classification in 084 (other scheme)
+    classification_field = record.get("082") or record.get("084")
     leader = str(record.leader)
-    material_type = gmd.title() if gmd else _MATERIAL_BY_LEADER.get(leader[6:7], "")
+    # "text" → "Text", but a GMD written with capitals stays as written ("CD-ROM", not "Cd-Rom")
+    gmd = gmd.title() if gmd == gmd.lower() else gmd
+    material_type = gmd or _MATERIAL_BY_LEADER.get(leader[6:7], "")
 
     source_key = record_key_from_identifier(identifier) if identifier else control_number
     if not source_key:
