@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+import psycopg
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -171,7 +172,7 @@ def _import_entries(
 def _commit(run: HarvestRun, library: Library, batch: _Batch, options: dict, *, finish: bool = False) -> None:
     try:
         _write(run, library, batch, options, finish=finish)
-    except DatabaseError as error:
+    except (DatabaseError, psycopg.Error) as error:  # COPY's errors come from psycopg unwrapped
         if len(batch.records) <= 1:
             if not batch.records:
                 raise

@@ -29,14 +29,14 @@ from lxml import etree
 
 from catalog.normalized import NormalizedRecord
 from harvest.adapters.mapping import MalformedRecord
-from harvest.adapters.marcxml import MARC_NS, map_marcxml
+from harvest.adapters.marcxml import MARC_NS, map_marc_record, map_marcxml
 from harvest.adapters.mods import MODS_NS, map_mods
 from harvest.adapters.slims_csv import looks_like_slims_csv, read_slims_csv
 
 __all__ = ["FORMATS", "FileEntry", "UnreadableFile", "count_records", "detect_format", "read_records"]
 
 FORMATS = ("marc", "marcxml", "mods", "slims_csv")
-_READ_SIZE = 1024 * 1024
+_READ_SIZE = 256 * 1024
 _RECORD_END = b"\x1d"
 _MAX_RECORD = 99999  # ISO 2709's five-digit record length
 
@@ -154,8 +154,8 @@ def _read_iso2709(stream: IO[bytes]) -> Iterator[FileEntry]:
             marc.add_ordered_field(pymarc.Field(tag="001", data=_marc_fingerprint(marc)))
         identifier = control or identifier
         try:
-            xml = pymarc.record_to_xml(marc, namespace=True)
-            record = map_marcxml("", xml)
+            xml = pymarc.record_to_xml(marc, namespace=True).decode("utf-8")
+            record = map_marc_record("", marc, xml)
         except MalformedRecord as error:
             yield FileEntry(position, identifier, None, error.reason)
             continue

@@ -4,7 +4,8 @@ Fields, as Indonesian catalogues (SLiMS's MARC export, INLISLite, Koha) fill the
 245 $a$b title (ISBD punctuation removed), $c statement of responsibility, $h GMD; 100/110/111 primary
 author, 700/710/711 the others; 650 (and 600/610/611/630/651) subjects with subdivisions joined by ``--``;
 020/022 ISBN/ISSN; 264 (second indicator 1) else 260 place/publisher/year; 300 collation; 490/830 series;
-082 DDC (084 when there is none: SLiMS's export); 090/099/852 call number; 041 else 008/35-37 language; 250 edition; 500/520 notes;
+082 DDC (084 when there is none: SLiMS's export); 090/099/852 call number; 041 else 008/35-37 language;
+250 edition; 500/520 notes;
 copies from 952 (Koha items: $p barcode, $o call number, $c location, $y type, $1 lost, $4 damaged) or
 852 with a $p barcode. Leader/06 gives the material type when 245 $h does not.
 """
@@ -29,7 +30,7 @@ from harvest.adapters.mapping import (
 )
 from harvest.adapters.slims import record_key_from_identifier
 
-__all__ = ["map_marcxml", "parse_marcxml"]
+__all__ = ["map_marc_record", "map_marcxml", "parse_marcxml"]
 
 MARC_NS = "http://www.loc.gov/MARC21/slim"
 
@@ -95,7 +96,8 @@ def _title(record: Record) -> tuple[str, str, str]:
     if field is None:
         return "", "", ""
     main = _strip_isbd(" ".join(_subfields(field, "a")))
-    remainder = _strip_isbd(" ".join(_subfields(field, "b")))
+    # SLiMS's MARC export starts $b with its own " : "
+    remainder = _strip_isbd(" ".join(_subfields(field, "b"))).lstrip(":;=/ ")
     parts = _subfields(field, "n", "p")
     title = main
     if remainder:
@@ -229,8 +231,12 @@ def map_marcxml(
     records = [record for record in records if record is not None]
     if not records:
         raise MalformedRecord(identifier, "no MARC record in the metadata")
-    record = records[0]
+    return map_marc_record(identifier, records[0], raw)
 
+
+def map_marc_record(identifier: str, record: Record, raw: str) -> NormalizedRecord:
+    """Map a pymarc record already read (an ISO 2709 file's: no MARCXML round trip); ``raw`` is kept as
+    the record's ``raw_metadata`` (MARCXML). Raises :class:`MalformedRecord`."""
     title, responsibility, gmd = _title(record)
     if not title:
         raise MalformedRecord(identifier, "no title (245 $a)")

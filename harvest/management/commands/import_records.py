@@ -1,5 +1,6 @@
-"""``manage.py import_records --library CODE FILE``: a MARC (ISO 2709), MARCXML or MODS file into a
-library's catalogue, along the harvest's road (``harvest.services.import_file``)."""
+"""``manage.py import_records --library CODE FILE``: a MARC (ISO 2709), MARCXML, MODS or SLiMS CSV file into
+a library's catalogue, along the same road as the librarian's import page
+(``catalog.transfer.importing.import_stream``: matching, one transaction per batch, problems)."""
 
 from __future__ import annotations
 
@@ -7,19 +8,24 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from catalog.transfer.importing import import_stream
 from harvest.adapters.files import FORMATS
 from harvest.models import HarvestRun
-from harvest.services import import_file
 from tenants.models import Library
 
 
 class Command(BaseCommand):
-    help = "Impor berkas MARC (ISO 2709), MARCXML atau MODS ke katalog sebuah perpustakaan."
+    help = "Impor berkas MARC (ISO 2709), MARCXML, MODS atau CSV SLiMS ke katalog sebuah perpustakaan."
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="berkas .mrc, .xml (MARCXML) atau .xml (MODS)")
         parser.add_argument("--library", required=True, help="kode perpustakaan, mis. bdk-aceh")
         parser.add_argument("--format", default="auto", choices=("auto", *FORMATS))
+        parser.add_argument(
+            "--overwrite-local-edits",
+            action="store_true",
+            help="timpa juga cantuman yang sudah disunting di Simpul bila cocok",
+        )
 
     def handle(self, *args, **options):
         library = Library.objects.filter(code=options["library"]).first()
@@ -29,7 +35,13 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"Berkas {path} tidak ada.")
         with path.open("rb") as stream:
-            run = import_file(library=library, uploaded_file=stream, format=options["format"], name=path.name)
+            run = import_stream(
+                library=library,
+                stream=stream,
+                format=options["format"],
+                name=path.name,
+                overwrite_local_edits=options["overwrite_local_edits"],
+            )
         self.stdout.write(
             f"run #{run.pk} {run.status}: {run.records_seen} rekaman dibaca, {run.created_count} baru, "
             f"{run.updated_count} diperbarui, {run.unchanged_count} tak berubah, "
