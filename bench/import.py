@@ -162,7 +162,8 @@ def main() -> None:
                 results.append(result)
                 print(
                     f"{size:>8,} records ({result['file_mb']:.0f} MB): {result['status']}, "
-                    f"{result['records'] / result['seconds']:,.0f} records/s, peak RSS {result['rss_mb']:.0f} MB",
+                    f"{result['records'] / result['seconds']:,.0f} records/s, "
+                    f"peak RSS {result['rss_mb']:.0f} MB",
                     flush=True,
                 )
     finally:
