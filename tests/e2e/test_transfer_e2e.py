@@ -20,12 +20,12 @@ def _create_world():
 
     from catalog.models import Item
     from catalog.services import upsert_records
-    from tenants.models import CatalogueMode, Library
+    from tenants.models import Library, LibrarySystem
     from tests.factories import make_normalized_record, make_user
     from tests.harvest.harvesting import fresh_library
 
     library = fresh_library("e2e-impor")
-    Library.objects.filter(pk=library.pk).update(catalogue_mode=CatalogueMode.MANAGED)
+    Library.objects.filter(pk=library.pk).update(system=LibrarySystem.SIMPUL)
     make_user("e2e-pustakawan-impor", password=PASSWORD, libraries=[library])
     with tenant_context(library):
         classes = ["2X4.1", "297.4", "371.07", "899.221", "2X7.5", "080"]

@@ -30,9 +30,9 @@ def worker(django_db_setup, django_db_blocker):
 def test_upload_preview_start_progress_and_report(worker, library):
     from django.test import Client
 
-    from tenants.models import CatalogueMode, Library
+    from tenants.models import Library, LibrarySystem
 
-    Library.objects.filter(pk=library.pk).update(catalogue_mode=CatalogueMode.MANAGED)
+    Library.objects.filter(pk=library.pk).update(system=LibrarySystem.SIMPUL)
     managed(library)
     user = make_user(f"pustakawan-{library.code}", libraries=[library])
     client = Client()
