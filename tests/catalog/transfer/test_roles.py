@@ -78,17 +78,19 @@ def test_labels_are_for_the_library_staff(actors, library_a):
     } == STAFF
 
 
-def test_upload_and_start_need_a_managed_library(actors, library_a, job_a):
+def test_upload_and_start_need_a_managed_library(actors, library_a, library_b, job_a):
     upload = {"file": io.BytesIO(iso2709(marc("r-1", "Fiqih"))), "format": "auto"}
-    harvested = status_for(actors, "librarian_a", "post", "/kelola/impor-ekspor/", library_a, dict(upload))
-    start = f"/kelola/impor-ekspor/impor/{job_a.pk}/mulai/"
-    assert harvested == 403 and status_for(actors, "librarian_a", "post", start, library_a, {}) == 403
+    # library B is harvested from its own SLiMS: its librarian imports there, not here
+    assert not library_b.catalogue_managed_in_simpul
+    assert status_for(actors, "librarian_b", "post", "/kelola/impor-ekspor/", library_b, dict(upload)) == 403
 
     managed(library_a)
     for actor, expected in {**DENIED, "librarian_a": 302, "operator": 302}.items():
         data = {"file": io.BytesIO(iso2709(marc("r-1", "Fiqih"))), "format": "auto"}
         data["file"].name = "r.mrc"
         assert status_for(actors, actor, "post", "/kelola/impor-ekspor/", library_a, data) == expected, actor
+    start = f"/kelola/impor-ekspor/impor/{job_a.pk}/batal/"
+    assert status_for(actors, "supervisor", "post", start, library_a, {}) == 403
 
 
 def test_another_librarys_import_report_and_ids_are_not_found_here(actors, library_a, library_b, job_a):
