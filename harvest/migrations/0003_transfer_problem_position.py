@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('harvest', '0001_initial'),
+        ('harvest', '0002_run_note_and_skipped_count'),
     ]
 
     operations = [
