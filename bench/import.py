@@ -25,18 +25,19 @@ import psycopg
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+import bench_services  # noqa: E402  (bench/ is the script's own folder)
+
 BENCH_DB = "simpul_bench_import"
 
 
 def bench_environment() -> dict[str, str]:
-    redis = os.environ.get("SIMPUL_BENCH_REDIS", "redis://127.0.0.1:56379")
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings",
         "SIMPUL_PG_DB": BENCH_DB,
         "SIMPUL_ES_PREFIX": "simpulbench-import",
-        "SIMPUL_REDIS_URL": f"{redis}/13",
-        "SIMPUL_CACHE_URL": f"{redis}/14",
+        "SIMPUL_REDIS_URL": bench_services.redis_url(13),
+        "SIMPUL_CACHE_URL": bench_services.redis_url(14),
         "SIMPUL_DEBUG": "0",
         "SIMPUL_SECRET_KEY": "bench-only-secret-key",
         "SIMPUL_LOG_LEVEL": "WARNING",
@@ -53,15 +54,7 @@ def peak_rss_mb() -> float:
 
 
 def recreate_database(*, drop_only: bool = False) -> None:
-    env = bench_environment()
-    with psycopg.connect(
-        host=env.get("SIMPUL_PG_HOST", "127.0.0.1"),
-        port=env.get("SIMPUL_PG_PORT", "55432"),
-        user=env.get("SIMPUL_PG_USER", "simpul"),
-        password=env.get("SIMPUL_PG_PASSWORD", "simpul"),
-        dbname="postgres",
-        autocommit=True,
-    ) as connection:
+    with psycopg.connect(**bench_services.postgres(), dbname="postgres", autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
         if not drop_only:
             connection.execute(f'CREATE DATABASE "{BENCH_DB}"')
