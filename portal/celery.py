@@ -12,7 +12,7 @@ app = CeleryApp("simpul")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # Parts of an app with tasks of their own (autodiscovery looks only at <app>.tasks).
-app.autodiscover_tasks(["catalog.transfer"])
+app.autodiscover_tasks(["catalog.transfer", "catalog.cataloguing"])
 
 
 @worker_process_init.connect

@@ -249,6 +249,11 @@ PRIVATE_MEDIA_ROOT = Path(env("SIMPUL_PRIVATE_MEDIA_ROOT", str(BASE_DIR / "priva
 # the permission module; stored under random names.
 MONEV_EVIDENCE_ROOT = Path(env("SIMPUL_MONEV_EVIDENCE_ROOT", str(BASE_DIR / "private" / "monev-evidence")))
 MONEV_EVIDENCE_MAX_BYTES = int(env("SIMPUL_MONEV_EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
+# Record covers (catalog/cataloguing/covers.py): an upload larger than this is refused; accepted images are
+# re-encoded (at most CATALOG_COVER_MAX_SIDE px) with a thumbnail of CATALOG_COVER_THUMBNAIL_SIDE px.
+CATALOG_COVER_MAX_BYTES = int(env("SIMPUL_CATALOG_COVER_MAX_BYTES", str(2 * 1024 * 1024)))
+CATALOG_COVER_MAX_SIDE = int(env("SIMPUL_CATALOG_COVER_MAX_SIDE", "1200"))
+CATALOG_COVER_THUMBNAIL_SIDE = int(env("SIMPUL_CATALOG_COVER_THUMBNAIL_SIDE", "240"))
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

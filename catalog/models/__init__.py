@@ -9,6 +9,7 @@ public page, the public API or an export other than the librarian's own).
 from catalog.models.audit import AuditEntry
 from catalog.models.circulation import ClosingDay, Fine, FineTransaction, Loan, Reservation
 from catalog.models.members import Member, MemberType
+from catalog.models.move_over import MoveOver
 from catalog.models.outbox import IndexOutbox
 from catalog.models.records import Author, Item, Publisher, Record, RecordAuthor, Subject
 from catalog.models.transfer import ImportJob
@@ -25,6 +26,7 @@ __all__ = [
     "Loan",
     "Member",
     "MemberType",
+    "MoveOver",
     "Publisher",
     "Record",
     "RecordAuthor",
