@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import Lower
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Lower, Replace, Upper
 from django_tenants.utils import schema_context
 
 from catalog.audit import trail_for
@@ -51,6 +51,21 @@ SLIMS_GMD = (
     "Digital Versatile Disc",
 )
 
+
+def _with_compact_isbn(records: QuerySet[Record]) -> QuerySet[Record]:
+    """``isbn_compact``: the ISBN/ISSN column without hyphens and spaces, upper case (as typed it may have
+    either), so every form of a number can be looked for."""
+    compact = Upper(Replace(Replace("isbn_issn", Value("-"), Value("")), Value(" "), Value("")))
+    return records.annotate(isbn_compact=compact)
+
+
+def _isbn_match(forms: set[str]) -> Q:
+    match = Q(pk__in=[])
+    for form in forms:
+        match |= Q(isbn_compact__contains=form)
+    return match
+
+
 SORTS = {
     "baru": ("-created_at", "-id"),
     "diubah": ("-updated_at", "-id"),
@@ -72,7 +87,7 @@ class StaffQuery:
 def staff_records(query: StaffQuery) -> QuerySet[Record]:
     """The library's records for its staff: hidden ones too. ``text`` matches title, author, ISBN (any
     form), call number or a copy's barcode."""
-    records = Record.objects.select_related("publisher").annotate(
+    records = _with_compact_isbn(Record.objects.select_related("publisher")).annotate(
         copies_total=Count("items", distinct=True), title_lower=Lower("title")
     )
     text = query.text.strip()
@@ -84,11 +99,8 @@ def staff_records(query: StaffQuery) -> QuerySet[Record]:
             | Q(pk__in=RecordAuthor.objects.filter(author__name__icontains=text).values("record_id"))
             | Q(pk__in=Item.objects.filter(item_code__iexact=text).values("record_id"))
         )
-        compact = text.replace("-", "").replace(" ", "")
-        for form in isbn_forms(compact):
-            match |= Q(isbn_issn__icontains=form)
-        if compact != text:
-            match |= Q(isbn_issn__icontains=compact)
+        compact = text.replace("-", "").replace(" ", "").upper()
+        match |= _isbn_match(isbn_forms(compact) | ({compact} if len(compact) >= 8 else set()))
         records = records.filter(match)
     if query.hidden == "ya":
         records = records.filter(opac_hide=True)
@@ -175,10 +187,9 @@ def duplicates_for(
 
     forms = isbn_forms(isbn)
     if forms:
-        match = Q()
-        for form in forms:
-            match |= Q(isbn_issn__icontains=form)
-        candidates = Record.objects.filter(match).prefetch_related(prefetch)[:50]
+        candidates = (
+            _with_compact_isbn(Record.objects).filter(_isbn_match(forms)).prefetch_related(prefetch)[:50]
+        )
         add([record for record in candidates if isbn_forms(record.isbn_issn) & forms], "isbn")
     wanted_title = normalized_text(title)
     if len(wanted_title) >= 3:
@@ -289,11 +300,9 @@ def records_holding_isbns(isbns: set[str]) -> dict[str, int]:
     """``{isbn form: record id}`` of this library's records (hidden ones too) carrying one of ``isbns``."""
     if not isbns:
         return {}
-    match = Q()
-    for form in isbns:
-        match |= Q(isbn_issn__icontains=form)
     held: dict[str, int] = {}
-    for record_id, isbn_issn in Record.objects.filter(match).values_list("pk", "isbn_issn")[:500]:
+    rows = _with_compact_isbn(Record.objects).filter(_isbn_match(isbns)).values_list("pk", "isbn_issn")[:500]
+    for record_id, isbn_issn in rows:
         for form in isbn_forms(isbn_issn) & isbns:
             held.setdefault(form, record_id)
     return held

@@ -355,6 +355,8 @@ def _save_copies(record: Record, copies: Sequence[CopyData], existing: dict[int,
         for name in COPY_FIELDS:
             value = getattr(copy, name)
             setattr(item, name, value.strip() if isinstance(value, str) else value)
+        if not item.call_number:
+            item.call_number = record.call_number  # as SLiMS: a copy's call number defaults to the record's
         if before is not None and item.item_code != before["item_code"]:
             # park the old code's row under a unique placeholder: two copies may swap codes in one save
             Item.objects.filter(pk=item.pk).update(item_code=f"~{item.pk}~{uuid.uuid4().hex[:8]}")

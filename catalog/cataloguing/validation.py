@@ -101,8 +101,9 @@ def clean_barcode(value: str) -> str:
 
 def normalized_text(value: str) -> str:
     """Lower case, diacritics and punctuation gone, spaces collapsed: how titles and names are compared
-    for the duplicate warning ("Tafsīr  al-Mishbah" = "tafsir al mishbah")."""
+    for the duplicate warning ("Tafsīr  al-Mishbah" = "tafsir al mishbah", "Al-Qur'an" = "al quran")."""
     decomposed = unicodedata.normalize("NFKD", value or "")
     letters = "".join(char for char in decomposed if not unicodedata.combining(char))
+    letters = re.sub(r"['`\u2018\u2019\u02bc\u02bf\u02be]", "", letters)  # Qur'an = Quran, ʿAli = Ali
     words = re.split(r"[\W_]+", letters.casefold())
     return " ".join(word for word in words if word)
