@@ -286,7 +286,8 @@ class RecordFormBundle:
             for message in messages:
                 if parts[0] == "copies" and len(parts) == 3 and int(parts[1]) < len(self._copy_forms):
                     form, name = self._copy_forms[int(parts[1])], parts[2]
-                    form.add_error(name if name in form.fields else None, message)
+                    shown = name in form.fields and not form.fields[name].widget.is_hidden
+                    form.add_error(name if shown else None, message)
                 elif parts[0] == "authors" and len(parts) == 3 and int(parts[1]) < len(self._author_forms):
                     form, name = self._author_forms[int(parts[1])], parts[2]
                     form.add_error(name if name in form.fields else None, message)
