@@ -41,6 +41,16 @@ def _refusal(request, library, level: str) -> str:
     return _("Halaman ini hanya untuk pustakawan %(library)s.") % {"library": library.name}
 
 
+def _fresh_mode(library) -> None:
+    """The host → library lookup is cached per process for a few seconds; the catalogue mode decides who
+    may edit, and a move-over changes it, so it is read fresh (one small query)."""
+    from tenants.models import Library
+
+    row = Library.objects.filter(pk=library.pk).values("catalogue_mode", "system").first()
+    if row:
+        library.catalogue_mode, library.system = row["catalogue_mode"], row["system"]
+
+
 def staff_view(level: str, *, json: bool = False):
     check = CHECKS[level]
 
@@ -48,6 +58,8 @@ def staff_view(level: str, *, json: bool = False):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             library = current_library(request)
+            if library is not None:
+                _fresh_mode(library)
             if not request.user.is_authenticated:
                 if json:
                     return JsonResponse({"error": _("Silakan masuk terlebih dahulu.")}, status=401)

@@ -17,7 +17,7 @@ from catalog.models import MoveOver, Record
 @staff_view("manage")
 def move_over_start(request: HttpRequest) -> HttpResponse:
     library = request.library
-    form = MoveOverForm(request.POST or None, request.FILES or None)
+    form = MoveOverForm(request.POST, request.FILES) if request.method == "POST" else MoveOverForm()
     error = None
     if request.method == "POST" and form.is_valid():
         try:

@@ -42,8 +42,11 @@ def test_the_empty_form_shows_every_section(client_a):
     response = client_a.get("/kelola/katalog/baru/")
     assert response.status_code == 200
     html = response.content.decode()
-    for label in ("Judul", "Pernyataan tanggung jawab", "ISBN/ISSN", "Kolasi", "Klasifikasi (DDC)", "Jenis bahan (GMD)",
-                  "Abstrak", "Sembunyikan dari OPAC", "Pengarang", "Subjek", "Sampul", "Eksemplar", "Kode eksemplar"):  # fmt: skip
+    labels = (
+        "Judul", "Pernyataan tanggung jawab", "ISBN/ISSN", "Kolasi", "Klasifikasi (DDC)", "Jenis bahan (GMD)",
+        "Abstrak", "Sembunyikan dari OPAC", "Pengarang", "Subjek", "Sampul", "Eksemplar", "Kode eksemplar",
+    )  # fmt: skip
+    for label in labels:
         assert label in html, label
     assert 'data-authority="pengarang"' in html and 'name="csrfmiddlewaretoken"' in html
 
@@ -61,7 +64,7 @@ def test_a_librarian_catalogues_a_new_book_with_two_copies(client_a, library_a, 
                 "acquisition_source": "purchase",
             }
             for code in codes
-        ],  # fmt: skip
+        ],
     )
     response = client_a.post("/kelola/katalog/baru/", data)
 
