@@ -205,10 +205,11 @@ class RecordFormBundle:
     def __init__(
         self, data=None, files=None, *, initial: dict | None = None, authors=(), subjects=(), copies=()
     ):
-        self.record = RecordForm(data, files, initial=initial or {})
-        self.authors = AuthorFormSet(data, prefix="authors", initial=list(authors))
-        self.subjects = SubjectFormSet(data, prefix="subjects", initial=list(subjects))
-        self.copies = CopyFormSet(data, prefix="copies", initial=list(copies))
+        plain = {"label_suffix": ""}
+        self.record = RecordForm(data, files, initial=initial or {}, **plain)
+        self.authors = AuthorFormSet(data, prefix="authors", initial=list(authors), form_kwargs=plain)
+        self.subjects = SubjectFormSet(data, prefix="subjects", initial=list(subjects), form_kwargs=plain)
+        self.copies = CopyFormSet(data, prefix="copies", initial=list(copies), form_kwargs=plain)
         self._copy_forms: list[CopyForm] = []
         self._author_forms: list[AuthorForm] = []
 

@@ -17,7 +17,11 @@ from catalog.models import MoveOver, Record
 @staff_view("manage")
 def move_over_start(request: HttpRequest) -> HttpResponse:
     library = request.library
-    form = MoveOverForm(request.POST, request.FILES) if request.method == "POST" else MoveOverForm()
+    form = (
+        MoveOverForm(request.POST, request.FILES, label_suffix="")
+        if request.method == "POST"
+        else MoveOverForm(label_suffix="")
+    )
     error = None
     if request.method == "POST" and form.is_valid():
         try:
