@@ -105,3 +105,38 @@ def copy_cataloguing_button(context, work) -> dict:
             }
         )
     return {"offers": offers}
+
+
+def _field_labels() -> dict[str, str]:
+    from catalog.models import Item, Record
+
+    labels = {}
+    for model in (Item, Record):
+        for field in model._meta.concrete_fields:
+            labels.setdefault(field.name, str(field.verbose_name))
+    labels.update(
+        {
+            "record": str(Record._meta.verbose_name),
+            "publisher": str(Record._meta.get_field("publisher").verbose_name),
+            "authors": str(Record._meta.get_field("authors").verbose_name),
+            "subjects": str(Record._meta.get_field("subjects").verbose_name),
+            "item_code": str(Item._meta.get_field("item_code").verbose_name),
+            "catalogue_mode": "pengelolaan katalog",
+            "system": "sistem otomasi",
+        }
+    )
+    return labels
+
+
+@register.filter
+def audit_rows(entry) -> list[tuple[str, object, object]]:
+    """An audit entry's changes as (field label, before, after), fields empty on both sides left out."""
+    labels = _field_labels()
+    rows = []
+    for name, values in (entry.changes or {}).items():
+        before, after = [*values, None, None][:2] if isinstance(values, list) else (None, values)
+        if before in (None, "", []) and after in (None, "", []):
+            continue
+        show = [", ".join(map(str, value)) if isinstance(value, list) else value for value in (before, after)]
+        rows.append((labels.get(name, name), show[0], show[1]))
+    return rows
