@@ -279,3 +279,11 @@ def test_a_harvested_library_shows_why_its_records_cannot_be_edited_here(library
         "Dipanen dari sistem perpustakaan sendiri" in dashboard
         and "/kelola/katalog/pindah-dari-slims/" in dashboard
     )
+
+
+def test_the_form_and_its_messages_are_available_in_english(client_a, settings):
+    client_a.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    form = client_a.get("/kelola/katalog/baru/").content.decode()
+    assert "Statement of responsibility" in form and "+ Add a copy" in form
+    refused = client_a.post("/kelola/katalog/baru/", form_post(isbn=ISBN_BAD)).content.decode()
+    assert "The ISBN-13 check digit of" in refused
