@@ -182,4 +182,20 @@ def seed_demo(
             seed=seed,
             progress=(lambda done, code=code: progress(code, done)) if progress else None,
         )
+    _seed_cataloguing(codes)
     return summary
+
+
+def _seed_cataloguing(codes: tuple[str, ...]) -> None:
+    """The managed demo libraries show cataloguing: new acquisitions with their history, a record copied
+    from another demo library (demo/cataloguing.py)."""
+    from demo.cataloguing import seed_cataloguing
+
+    others = [code for code in codes if code not in MANAGED_DEMO_CODES]
+    copy_source = Library.objects.filter(code=others[0]).first() if others else None
+    for code in codes:
+        if code not in MANAGED_DEMO_CODES:
+            continue
+        library = Library.objects.get(code=code)
+        librarian = User.objects.get(username=f"pustakawan-{code}")
+        seed_cataloguing(library=library, librarian=librarian, copy_source=copy_source)
