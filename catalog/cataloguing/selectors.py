@@ -97,7 +97,7 @@ def staff_records(query: StaffQuery) -> QuerySet[Record]:
             | Q(call_number__icontains=text)
             | Q(isbn_issn__icontains=text)
             | Q(pk__in=RecordAuthor.objects.filter(author__name__icontains=text).values("record_id"))
-            | Q(pk__in=Item.objects.filter(item_code__iexact=text).values("record_id"))
+            | Q(pk__in=Item.objects.filter(item_code__istartswith=text).values("record_id"))
         )
         compact = text.replace("-", "").replace(" ", "").upper()
         match |= _isbn_match(isbn_forms(compact) | ({compact} if len(compact) >= 8 else set()))

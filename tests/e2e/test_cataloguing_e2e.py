@@ -174,9 +174,37 @@ def test_librarian_catalogues_a_book_with_two_copies_and_copy_catalogues_another
     for path, name in (
         ("/kelola/katalog/baru/", "cataloguing-6-form-360.png"),
         (urlsplit(record_url).path, "cataloguing-7-record-360.png"),
-        ("/kelola/katalog/?q=E2E", "cataloguing-8-list-360.png"),
+        ("/kelola/katalog/?q=E2E-ACH", "cataloguing-8-list-360.png"),
     ):
         small.goto(f"{library}{path}")
         settle_width(small)
         assert wider_than_the_screen(small) == [], path
         screenshot(small, name)
+    assert small.locator(".catalogue-table tbody tr").count() == 2  # found by the copies' barcodes
+
+
+def test_a_librarian_of_a_harvested_library_sees_why_and_the_move_over_step(site, browser):
+    from tenants.models import Library
+    from tests.factories import make_user
+
+    committed(
+        lambda: make_user(
+            "e2e-katalog-medan", password=PASSWORD, libraries=[Library.objects.get(code="uji-medan")]
+        )
+    )
+    library = f"http://uji-medan.localhost:{site['port']}"
+    for width, suffix in ((1280, "1280"), (360, "360")):
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        page.goto(f"{library}/akun/masuk/?next=/kelola/")
+        page.fill("input[name=username]", "e2e-katalog-medan")
+        page.fill("input[name=password]", PASSWORD)
+        page.locator("main button[type=submit]").click()
+        page.wait_for_url(f"{library}/kelola/")
+        assert "dipanen dari SLiMS" in page.locator(".mode-banner").inner_text()
+        screenshot(page, f"cataloguing-9-harvested-dashboard-{suffix}.png")
+        page.locator(".mode-panel").get_by_role("link", name="Pindah dari SLiMS").click()
+        page.wait_for_url(f"{library}/kelola/katalog/pindah-dari-slims/")
+        assert page.get_by_role("button", name="Mulai pindah ke Simpul").is_visible()
+        settle_width(page)
+        assert wider_than_the_screen(page) == []
+        screenshot(page, f"cataloguing-10-move-over-{suffix}.png")
