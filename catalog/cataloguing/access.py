@@ -42,13 +42,13 @@ def _refusal(request, library, level: str) -> str:
 
 
 def _fresh_mode(library) -> None:
-    """The host → library lookup is cached per process for a few seconds; the catalogue mode decides who
-    may edit, and a move-over changes it, so it is read fresh (one small query)."""
+    """The host → library lookup is cached per process for a few seconds; the library's system decides
+    who may edit (managed = Simpul), and a move-over changes it, so it is read fresh (one small query)."""
     from tenants.models import Library
 
-    row = Library.objects.filter(pk=library.pk).values("catalogue_mode", "system").first()
-    if row:
-        library.catalogue_mode, library.system = row["catalogue_mode"], row["system"]
+    system = Library.objects.filter(pk=library.pk).values_list("system", flat=True).first()
+    if system:
+        library.system = system
 
 
 def staff_view(level: str, *, json: bool = False):

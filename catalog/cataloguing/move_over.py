@@ -6,7 +6,7 @@
    (``harvest.services.harvest_source``), or imports the SLiMS export file given
    (``harvest.services.import_file``: MARC, MARCXML, MODS); the page shows the runs' progress;
 3. only when that succeeded (or the librarian accepted the recorded problems) the sources are switched
-   off (``harvest.services.set_source_enabled``) and the library becomes ``catalogue_mode`` MANAGED with
+   off (``harvest.services.set_source_enabled``) and the library becomes managed in Simpul (its
    ``system`` "simpul", in one transaction. A failure changes nothing: the library stays harvested.
 
 Nothing is lost or duplicated: records are upserted by (source, key) as every harvest is, and keep their
@@ -30,7 +30,7 @@ from catalog.audit import record_change
 from catalog.models import MoveOver, Record
 from harvest.models import HarvestRun, HarvestSource
 from harvest.services import file_source_for, harvest_source, import_file, set_source_enabled
-from tenants.models import CatalogueMode, Library, LibrarySystem
+from tenants.models import Library, LibrarySystem
 
 logger = logging.getLogger(__name__)
 
@@ -196,17 +196,15 @@ def _switch(library: Library, move_over: MoveOver) -> MoveOver:
             library=library, kind=HarvestSource.Kind.OAI_PMH, enabled=True
         ):
             set_source_enabled(source=source, enabled=False)
-        before = {"catalogue_mode": library.catalogue_mode, "system": library.system}
-        Library.objects.filter(pk=library.pk).update(
-            catalogue_mode=CatalogueMode.MANAGED, system=LibrarySystem.SIMPUL
-        )
-        library.catalogue_mode, library.system = CatalogueMode.MANAGED, LibrarySystem.SIMPUL
+        before = {"system": library.system}
+        Library.objects.filter(pk=library.pk).update(system=LibrarySystem.SIMPUL)
+        library.system = LibrarySystem.SIMPUL
         _finish(move_over, MoveOver.Status.SUCCEEDED)
         record_change(
             obj=move_over,
             action="move_over",
             before=before,
-            after={"catalogue_mode": library.catalogue_mode, "system": library.system},
+            after={"system": library.system},
             summary=_("Katalog dipindah dari %(system)s ke Simpul (%(records)s cantuman)")
             % {
                 "system": dict(LibrarySystem.choices).get(before["system"], before["system"]),

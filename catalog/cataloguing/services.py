@@ -38,26 +38,13 @@ from django.utils.translation import gettext as _
 from catalog.audit import record_change, snapshot
 from catalog.cataloguing import covers, validation
 from catalog.models import Author, IndexOutbox, Item, Loan, Publisher, Record, RecordAuthor, Subject
+from catalog.normalized import DESCRIPTIVE_COLUMNS
 from catalog.services import enqueue_index_change, enqueue_index_changes
 
 LOCAL_KEY_PREFIX = "simpul-"
 
-RECORD_TEXT_FIELDS = (
-    "title",
-    "statement_of_responsibility",
-    "edition",
-    "isbn_issn",
-    "publish_place",
-    "publish_year",
-    "collation",
-    "series_title",
-    "call_number",
-    "classification",
-    "language",
-    "material_type",
-    "notes",
-    "abstract",
-)
+# The record's own descriptive columns, as the catalogue declares them once (catalog/normalized.py).
+RECORD_TEXT_FIELDS = DESCRIPTIVE_COLUMNS
 AUDITED_RECORD_FIELDS = (*RECORD_TEXT_FIELDS, "opac_hide", "copied_from", "cover")
 COPY_FIELDS = (
     "item_code",

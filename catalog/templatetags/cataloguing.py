@@ -23,14 +23,14 @@ _CACHE = "_copy_cataloguing_offers"
 
 def _managed_libraries_of(user) -> list:
     from portal.accounts.models import LibraryRole
-    from tenants.models import CatalogueMode, Library
+    from tenants.models import Library, LibrarySystem
 
     if not getattr(user, "is_authenticated", False):
         return []
     return list(
         Library.objects.filter(
             Q(memberships__user=user, memberships__role=LibraryRole.LIBRARIAN),
-            catalogue_mode=CatalogueMode.MANAGED,
+            system=LibrarySystem.SIMPUL,  # managed in Simpul
             active=True,
         )
         .distinct()
@@ -121,7 +121,6 @@ def _field_labels() -> dict[str, str]:
             "authors": str(Record._meta.get_field("authors").verbose_name),
             "subjects": str(Record._meta.get_field("subjects").verbose_name),
             "item_code": str(Item._meta.get_field("item_code").verbose_name),
-            "catalogue_mode": "pengelolaan katalog",
             "system": "sistem otomasi",
         }
     )

@@ -28,12 +28,12 @@ def _create_world() -> dict:
     from catalog.normalized import NormalizedCopy
     from catalog.services import upsert_record
     from search.indexer import drain_outbox
-    from tenants.models import CatalogueMode, Library
+    from tenants.models import Library, LibrarySystem
     from tests.factories import make_normalized_record, make_user
 
     aceh = Library.objects.get(code="uji-aceh")
     medan = Library.objects.get(code="uji-medan")
-    Library.objects.filter(pk=aceh.pk).update(catalogue_mode=CatalogueMode.MANAGED)
+    Library.objects.filter(pk=aceh.pk).update(system=LibrarySystem.SIMPUL)
     make_user("e2e-katalog-aceh", password=PASSWORD, libraries=[aceh])
     kept = {}
     for library in (aceh, medan):
@@ -74,7 +74,7 @@ def _remove_world(kept: dict) -> None:
 
     from catalog.models import AuditEntry, IndexOutbox, Item, Record
     from portal.accounts.models import User
-    from tenants.models import CatalogueMode, Library
+    from tenants.models import Library, LibrarySystem
 
     for library in Library.objects.filter(code__in=("uji-aceh", "uji-medan")):
         with tenant_context(library):
@@ -83,7 +83,7 @@ def _remove_world(kept: dict) -> None:
             new.delete()
             AuditEntry.objects.all().delete()
             IndexOutbox.objects.all().delete()
-    Library.objects.filter(code="uji-aceh").update(catalogue_mode=CatalogueMode.HARVESTED)
+    Library.objects.filter(code="uji-aceh").update(system=LibrarySystem.SLIMS)
     User.objects.filter(username__startswith="e2e-katalog").delete()
 
 

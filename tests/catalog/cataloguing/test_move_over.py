@@ -17,7 +17,7 @@ from catalog.cataloguing.move_over import MoveOverRefused, run_move_over, start_
 from catalog.models import AuditEntry, MoveOver, Record
 from harvest.models import HarvestRun, HarvestSource
 from harvest.services import harvest_source
-from tenants.models import CatalogueMode, Library, LibrarySystem
+from tenants.models import Library, LibrarySystem
 from tests.celery_worker import running_worker
 from tests.factories import host_of, make_user
 from tests.harvest.builders import build_records
@@ -108,7 +108,7 @@ def test_the_librarian_moves_the_catalogue_over_nothing_lost_no_duplicates_index
 
     assert move_over.status == MoveOver.Status.SUCCEEDED, move_over.message
     library = Library.objects.get(pk=library.pk)
-    assert (library.catalogue_mode, library.system) == (CatalogueMode.MANAGED, LibrarySystem.SIMPUL)
+    assert library.catalogue_managed_in_simpul and library.system == LibrarySystem.SIMPUL
     assert not HarvestSource.objects.get(pk=source.pk).enabled
     with tenant_context(library):
         ids_after = set(Record.objects.values_list("pk", flat=True))
@@ -140,9 +140,7 @@ def test_a_failed_last_harvest_leaves_the_library_harvested_with_its_source_on(
 
     assert finished.status == MoveOver.Status.FAILED and "gagal" in finished.message
     library = Library.objects.get(pk=library.pk)
-    assert (
-        library.catalogue_mode == CatalogueMode.HARVESTED and HarvestSource.objects.get(pk=source.pk).enabled
-    )
+    assert library.system == LibrarySystem.SLIMS and HarvestSource.objects.get(pk=source.pk).enabled
     server.faults.unavailable = 0
 
 
@@ -152,6 +150,6 @@ def test_a_managed_library_or_a_running_move_over_is_refused(harvested_library, 
         MoveOver.objects.create(status=MoveOver.Status.HARVESTING)
     with pytest.raises(MoveOverRefused, match="sedang berjalan"):
         start_move_over(library=library, actor=librarian)
-    Library.objects.filter(pk=library.pk).update(catalogue_mode=CatalogueMode.MANAGED)
+    Library.objects.filter(pk=library.pk).update(system=LibrarySystem.SIMPUL)
     with pytest.raises(MoveOverRefused, match="sudah dikelola"):
         start_move_over(library=Library.objects.get(pk=library.pk), actor=librarian)

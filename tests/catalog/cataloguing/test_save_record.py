@@ -198,9 +198,11 @@ def test_a_copy_with_loan_history_cannot_be_deleted_but_others_can(catalogue, li
     assert deleted.changes["item_code"] == [free_code, None]
 
 
-def test_a_harvested_catalogue_is_not_written(library_a, librarian):
-    with tenant_context(library_a), pytest.raises(CatalogueNotManaged):
-        save_record(record=None, data=record_data(), actor=librarian)
+def test_a_harvested_catalogue_is_not_written(library_b):
+    librarian_b = make_user("katalog-pustakawan-b", libraries=[library_b])
+    assert not library_b.catalogue_managed_in_simpul
+    with tenant_context(library_b), pytest.raises(CatalogueNotManaged):
+        save_record(record=None, data=record_data(), actor=librarian_b)
 
 
 def test_editing_a_harvested_record_keeps_its_source_and_key_and_marks_the_edit(catalogue, librarian):
@@ -209,3 +211,12 @@ def test_editing_a_harvested_record_keeps_its_source_and_key_and_marks_the_edit(
     harvested.refresh_from_db()
     assert (harvested.source_id, harvested.source_key) == (7, "slims-42")
     assert harvested.edited_in_simpul_at is not None
+
+
+def test_record_data_carries_every_descriptive_field_the_catalogue_declares():
+    from dataclasses import fields
+
+    from catalog.cataloguing.services import RecordData
+    from catalog.normalized import DESCRIPTIVE_FIELDS
+
+    assert set(DESCRIPTIVE_FIELDS) <= {field.name for field in fields(RecordData)}
