@@ -33,6 +33,7 @@ def _create_world() -> dict:
 
     aceh = Library.objects.get(code="uji-aceh")
     medan = Library.objects.get(code="uji-medan")
+    original_system = aceh.system  # the session library may already be managed: put back what it was
     Library.objects.filter(pk=aceh.pk).update(system=LibrarySystem.SIMPUL)
     make_user("e2e-katalog-aceh", password=PASSWORD, libraries=[aceh])
     kept = {}
@@ -66,15 +67,15 @@ def _create_world() -> dict:
         )
     drain_outbox(library=medan)
     drain_outbox(library=aceh)
-    return {"kept": kept}
+    return {"kept": kept, "system": original_system}
 
 
-def _remove_world(kept: dict) -> None:
+def _remove_world(kept: dict, system: str) -> None:
     from django_tenants.utils import tenant_context
 
     from catalog.models import AuditEntry, IndexOutbox, Item, Record
     from portal.accounts.models import User
-    from tenants.models import Library, LibrarySystem
+    from tenants.models import Library
 
     for library in Library.objects.filter(code__in=("uji-aceh", "uji-medan")):
         with tenant_context(library):
@@ -83,7 +84,7 @@ def _remove_world(kept: dict) -> None:
             new.delete()
             AuditEntry.objects.all().delete()
             IndexOutbox.objects.all().delete()
-    Library.objects.filter(code="uji-aceh").update(system=LibrarySystem.SLIMS)
+    Library.objects.filter(code="uji-aceh").update(system=system)
     User.objects.filter(username__startswith="e2e-katalog").delete()
 
 
@@ -99,7 +100,7 @@ def site(settings):
             with live_server_thread() as base:
                 yield {"port": urlsplit(base).port, **world}
         finally:
-            committed(lambda: _remove_world(world["kept"]))
+            committed(lambda: _remove_world(world["kept"], world["system"]))
             hostname_cache.forget_all()
 
 
