@@ -39,7 +39,8 @@ class MoveOver(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["status"],
-                condition=models.Q(status__in=["queued", "harvesting"]),
+                # OR, not IN: a replayed schema (tenants/schema_template.py) must print the same index
+                condition=models.Q(status="queued") | models.Q(status="harvesting"),
                 name="one_active_move_over",
             )
         ]
