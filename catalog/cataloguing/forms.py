@@ -355,7 +355,10 @@ class MoveOverForm(forms.Form):
     export_file = forms.FileField(
         label=_("Berkas ekspor SLiMS (opsional)"),
         required=False,
-        help_text=_("MARC (ISO 2709), MARCXML atau MODS. Tanpa berkas: sumber OAI-PMH dipanen penuh."),
+        help_text=_(
+            "MARC (ISO 2709), MARCXML, MODS atau CSV ekspor bibliografi SLiMS. Tanpa berkas: sumber OAI-PMH "
+            "dipanen penuh."
+        ),
     )
     accept_problems = forms.BooleanField(
         label=_("Tetap pindah walau ada cantuman yang gagal diambil (akan dicatat)"), required=False

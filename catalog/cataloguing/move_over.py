@@ -4,7 +4,7 @@
    queues ``run_move_over`` on a worker;
 2. ``run_move_over`` harvests every enabled OAI-PMH source of the library in full, one last time
    (``harvest.services.harvest_source``), or imports the SLiMS export file given
-   (``harvest.services.import_file``: MARC, MARCXML, MODS); the page shows the runs' progress;
+   (``harvest.services.import_file``: MARC, MARCXML, MODS, SLiMS CSV); the page shows the runs' progress;
 3. only when that succeeded (or the librarian accepted the recorded problems) the sources are switched
    off (``harvest.services.set_source_enabled``) and the library becomes managed in Simpul (its
    ``system`` "simpul", in one transaction. A failure changes nothing: the library stays harvested.
@@ -34,7 +34,7 @@ from tenants.models import Library, LibrarySystem
 
 logger = logging.getLogger(__name__)
 
-FILE_FORMATS = ("auto", "marc", "marcxml", "mods")
+FILE_FORMATS = ("auto", "marc", "marcxml", "mods", "slims_csv")
 
 
 class MoveOverRefused(Exception):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0006_drop_member_type_pattern_index'),
+        ('catalog', '0008_transfer_import_jobs'),
     ]
 
     operations = [
