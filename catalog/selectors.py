@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from catalog.models import Item, Loan, Record
+from catalog.models import Item, Loan, Record, Reservation
 from tenants.models import Library, LibrarySystem
 
 
@@ -10,9 +10,15 @@ def open_loan_exists() -> Exists:
     return Exists(Loan.objects.filter(item=OuterRef("pk"), is_lent=True, is_return=False))
 
 
+def set_aside_exists() -> Exists:
+    """The copy waits on the hold shelf for a member who reserved its title (a READY reservation)."""
+    return Exists(Reservation.objects.filter(item=OuterRef("pk"), status=Reservation.Status.READY))
+
+
 def available_items() -> QuerySet[Item]:
-    """Copies on the shelf: status available and no open loan."""
-    return Item.objects.filter(status="").exclude(open_loan_exists())
+    """Copies on the shelf for anyone: status available, no open loan, not set aside for a reservation
+    (search/indexer.py's ``_fields_sql`` counts the same in SQL)."""
+    return Item.objects.filter(status="").exclude(open_loan_exists()).exclude(set_aside_exists())
 
 
 def availability_is_known(library: Library) -> bool:

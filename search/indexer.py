@@ -38,7 +38,17 @@ from django_tenants.utils import get_public_schema_name, schema_context
 from elastic_transport import TransportError
 from elasticsearch import ApiError, Elasticsearch
 
-from catalog.models import Author, IndexOutbox, Item, Loan, Publisher, Record, RecordAuthor, Subject
+from catalog.models import (
+    Author,
+    IndexOutbox,
+    Item,
+    Loan,
+    Publisher,
+    Record,
+    RecordAuthor,
+    Reservation,
+    Subject,
+)
 from catalog.normalized import DESCRIPTIVE_COLUMNS, NormalizedRecord
 from catalog.selectors import available_items
 from search.documents import union_alias
@@ -151,7 +161,9 @@ def _fields_sql() -> str:
             (SELECT count(*) FROM {_table(Item)} i
               WHERE i.record_id = r.id AND i.status = ''
                 AND NOT EXISTS (SELECT 1 FROM {_table(Loan)} l
-                                 WHERE l.item_id = i.id AND l.is_lent AND NOT l.is_return))
+                                 WHERE l.item_id = i.id AND l.is_lent AND NOT l.is_return)
+                AND NOT EXISTS (SELECT 1 FROM {_table(Reservation)} rv
+                                 WHERE rv.item_id = i.id AND rv.status = 'ready'))
           FROM {_table(Record)} r LEFT JOIN {_table(Publisher)} p ON p.id = r.publisher_id
          WHERE r.id = ANY(%s) AND NOT r.opac_hide
     """

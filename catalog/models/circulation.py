@@ -49,7 +49,13 @@ class Loan(models.Model):
                 fields=["item"], condition=Q(is_lent=True, is_return=False), name="one_open_loan_per_item"
             )
         ]
-        indexes = [models.Index(fields=["member", "is_return"], name="loan_member_open")]
+        indexes = [
+            models.Index(fields=["member", "is_return"], name="loan_member_open"),
+            # The overdue list: open loans by due date.
+            models.Index(
+                fields=["due_date"], condition=Q(is_lent=True, is_return=False), name="loan_open_due"
+            ),
+        ]
         verbose_name = _("peminjaman")
         verbose_name_plural = _("peminjaman")
 
@@ -141,6 +147,12 @@ class Fine(models.Model):
     class Meta:
         ordering = ["-accrued_on", "-id"]
         indexes = [models.Index(fields=["member", "status"], name="fine_member_status")]
+        constraints = [
+            # A late return accrues one fine: a check-in run twice never charges twice.
+            models.UniqueConstraint(
+                fields=["loan"], condition=Q(reason="overdue"), name="one_overdue_fine_per_loan"
+            )
+        ]
         verbose_name = _("denda")
         verbose_name_plural = _("denda")
 

@@ -34,6 +34,20 @@ class MemberType(models.Model):
         _("denda per hari (Rp)"), max_digits=10, decimal_places=2, default=Decimal("500")
     )
     reservation_limit = models.PositiveSmallIntegerField(_("reservasi sekaligus"), default=2)
+    # Borrowing is refused while the member's unpaid fines are above this (empty: never refused).
+    fines_limit = models.DecimalField(
+        _("batas denda (Rp)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        default=Decimal("10000"),
+        help_text=_("Peminjaman ditolak bila denda belum lunas melebihi jumlah ini; kosong = tanpa batas."),
+    )
+    # A copy set aside for a reservation waits this many open days for its member.
+    reservation_pickup_days = models.PositiveSmallIntegerField(
+        _("batas ambil reservasi (hari buka)"), default=3
+    )
     membership_months = models.PositiveSmallIntegerField(_("masa keanggotaan (bulan)"), default=12)
     created_at = models.DateTimeField(auto_now_add=True)
 
