@@ -15,6 +15,7 @@ urlpatterns = [
     path("kelola/laporan/", include("catalog.reports.urls")),
     path("api/katalog/", include("catalog.api_urls")),
     path("kelola/katalog/", include("catalog.cataloguing.urls")),
+    path("kelola/sirkulasi/", include("catalog.circulation.urls")),
     path("api/records/", api.RecordListApi.as_view(), name="api-records"),
     path("api/records/<int:record_id>/", api.RecordDetailApi.as_view(), name="api-record-detail"),
 ]

@@ -58,6 +58,12 @@ def can_edit_library_catalogue(user: User | AnonymousUser, library: Library) -> 
     return can_manage_library(user, library) and bool(getattr(library, "catalogue_managed_in_simpul", False))
 
 
+def can_run_circulation(user: User | AnonymousUser, library: Library) -> bool:
+    """Lend and take back copies, manage members, fines and reservations: the library's staff, and only
+    when the library is managed in Simpul (a harvested SLiMS library circulates in its SLiMS)."""
+    return can_manage_library(user, library) and bool(getattr(library, "catalogue_managed_in_simpul", False))
+
+
 def can_supervise(user: User | AnonymousUser) -> bool:
     """Compare libraries, verify or return assessments."""
     return is_supervisor(user) or is_operator(user)
