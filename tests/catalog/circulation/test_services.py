@@ -80,9 +80,13 @@ def test_a_copy_on_loan_is_refused_to_another_member(schema):
 
 @pytest.mark.parametrize(
     ("status", "label"),
-    [(Item.Status.REPAIR, "Diperbaiki"), (Item.Status.LOST, "Hilang"), (Item.Status.MISSING, "Tidak ditemukan"),
-     (Item.Status.NO_LOAN, "Tidak dipinjamkan")],
-)  # fmt: skip
+    [
+        (Item.Status.REPAIR, "Diperbaiki"),
+        (Item.Status.LOST, "Hilang"),
+        (Item.Status.MISSING, "Tidak ditemukan"),
+        (Item.Status.NO_LOAN, "Tidak dipinjamkan"),
+    ],
+)
 def test_a_copy_that_is_not_on_the_shelf_is_refused(schema, status, label):
     _, (copy, _) = make_record_with_copies()
     Item.objects.filter(pk=copy.pk).update(status=status)

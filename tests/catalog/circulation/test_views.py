@@ -44,7 +44,7 @@ def pdf_text(content: bytes) -> str:
 
 def test_scanning_a_card_opens_the_member_then_a_copy_is_lent_then_taken_back(desk):
     member = make_member(name="Ahmad Fauzi")
-    record, (copy, _) = make_record_with_copies(title="Fiqih Zakat Kontemporer")
+    _, (copy, _) = make_record_with_copies(title="Fiqih Zakat Kontemporer")
 
     opened = desk.post("/kelola/sirkulasi/pindai/", {"code": member.member_code})
     assert opened.status_code == 302 and opened["Location"] == f"/kelola/sirkulasi/meja/{member.pk}/"
@@ -143,7 +143,9 @@ def test_a_photo_that_is_not_an_image_is_refused_next_to_the_field(desk):
         {"member_code": "X-1", "name": "Budi", "member_type": member_type.pk, "photo": fake},
     )
 
-    assert response.status_code == 400 and "gambar" in " ".join(re.findall(r'class="error">([^<]*)', response.text))
+    assert response.status_code == 400 and "gambar" in " ".join(
+        re.findall(r'class="error">([^<]*)', response.text)
+    )
     assert not Member.objects.filter(member_code="X-1").exists()
 
 
