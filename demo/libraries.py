@@ -18,7 +18,10 @@ import yaml
 from django.db import transaction
 from django_tenants.utils import tenant_context
 
-from catalog.models import Item, Loan, Member, MemberType
+from catalog.circulation import services as circulation
+from catalog.circulation.exceptions import CirculationRefused
+from catalog.circulation.member_services import add_weekly_closing_days
+from catalog.models import ClosingDay, Item, Loan, Member, MemberType
 from catalog.services import refresh_collection_counts, upsert_records
 from demo.catalogue import generate_catalog, generate_members
 from portal.accounts.models import GlobalRole, Membership, User
@@ -75,13 +78,74 @@ def _ensure_user(username: str, *, first_name: str, global_role: str = "", is_st
     return user
 
 
-# Loan rules of the demo's member types (items at once, loan days, renewals, fine per day in rupiah).
+# Loan rules of the demo's member types (items at once, loan days, renewals, fine per day in rupiah, the
+# unpaid fines above which borrowing is refused, reservations at once).
 MEMBER_TYPE_RULES = {
-    "Pegawai": {"loan_limit": 5, "loan_days": 14, "renewals_allowed": 2, "fine_per_day": 500},
-    "Peserta Diklat": {"loan_limit": 3, "loan_days": 7, "renewals_allowed": 1, "fine_per_day": 500},
-    "Umum": {"loan_limit": 2, "loan_days": 7, "renewals_allowed": 0, "fine_per_day": 1000},
+    "Pegawai": {
+        "loan_limit": 5,
+        "loan_days": 14,
+        "renewals_allowed": 2,
+        "fine_per_day": 500,
+        "fines_limit": 20000,
+        "reservation_limit": 3,
+        "membership_months": 36,
+    },
+    "Peserta Diklat": {
+        "loan_limit": 3,
+        "loan_days": 7,
+        "renewals_allowed": 1,
+        "fine_per_day": 500,
+        "fines_limit": 10000,
+        "reservation_limit": 2,
+        "membership_months": 3,
+    },
+    "Umum": {
+        "loan_limit": 2,
+        "loan_days": 7,
+        "renewals_allowed": 0,
+        "fine_per_day": 1000,
+        "fines_limit": 10000,
+        "reservation_limit": 1,
+        "membership_months": 12,
+    },
 }
 MEMBERS_EXPIRE_ON = date(2027, 12, 31)
+# The demo's circulation happens around this day (fixed, so the demo is the same on every run).
+DEMO_CIRCULATION_DAY = date(2026, 11, 20)
+# 2026 national holidays and cuti bersama as the SKB of three ministers published them (an operator
+# corrects a library's list on its closing-days page); the library is closed on Saturdays and Sundays too.
+CLOSING_DAYS_2026 = {
+    date(2026, 1, 1): "Tahun Baru 2026 Masehi",
+    date(2026, 1, 16): "Isra Mikraj Nabi Muhammad SAW",
+    date(2026, 2, 16): "Cuti bersama Tahun Baru Imlek",
+    date(2026, 2, 17): "Tahun Baru Imlek 2577 Kongzili",
+    date(2026, 3, 18): "Cuti bersama Hari Suci Nyepi",
+    date(2026, 3, 19): "Hari Suci Nyepi (Tahun Baru Saka 1948)",
+    date(2026, 3, 20): "Cuti bersama Idul Fitri 1447 H",
+    date(2026, 3, 21): "Idul Fitri 1447 H",
+    date(2026, 3, 22): "Idul Fitri 1447 H",
+    date(2026, 3, 23): "Cuti bersama Idul Fitri 1447 H",
+    date(2026, 3, 24): "Cuti bersama Idul Fitri 1447 H",
+    date(2026, 4, 3): "Wafat Yesus Kristus",
+    date(2026, 4, 5): "Kebangkitan Yesus Kristus (Paskah)",
+    date(2026, 5, 1): "Hari Buruh Internasional",
+    date(2026, 5, 14): "Kenaikan Yesus Kristus",
+    date(2026, 5, 15): "Cuti bersama Kenaikan Yesus Kristus",
+    date(2026, 5, 27): "Idul Adha 1447 H",
+    date(2026, 5, 28): "Cuti bersama Idul Adha 1447 H",
+    date(2026, 5, 31): "Hari Raya Waisak 2570 BE",
+    date(2026, 6, 1): "Hari Lahir Pancasila",
+    date(2026, 6, 16): "Tahun Baru Islam 1448 H",
+    date(2026, 8, 17): "Hari Kemerdekaan Republik Indonesia",
+    date(2026, 8, 25): "Maulid Nabi Muhammad SAW",
+    date(2026, 12, 24): "Cuti bersama Hari Raya Natal",
+    date(2026, 12, 25): "Hari Raya Natal",
+}
+INSTITUTIONS = {
+    "Pegawai": "{library}",
+    "Peserta Diklat": "Peserta pelatihan, {city}",
+    "Umum": "Masyarakat umum, {city}",
+}
 
 
 def _member_type(name: str) -> MemberType:
@@ -90,28 +154,67 @@ def _member_type(name: str) -> MemberType:
     return member_type
 
 
+def _seed_closing_days() -> None:
+    for day, description in CLOSING_DAYS_2026.items():
+        ClosingDay.objects.get_or_create(date=day, defaults={"description": description})
+    add_weekly_closing_days(year=2026, weekdays=[5, 6])
+
+
+def _seed_members(library: Library, *, seed: int) -> None:
+    rng = random.Random(f"{seed}:{library.code}:member-details")
+    for number, member in enumerate(generate_members(library.code, size=40, seed=seed)):
+        type_name = member.pop("member_type")
+        member_type = _member_type(type_name)
+        # Two members whose membership ran out: the desk refuses them.
+        expires_on = date(2026, 6, 30) if number in (7, 23) else MEMBERS_EXPIRE_ON
+        institution = INSTITUTIONS.get(type_name, INSTITUTIONS["Umum"]).format(
+            library=library.name, city=library.city or library.province
+        )
+        phone = f"08{rng.choice((11, 12, 13, 52, 53, 57, 81, 85))}{rng.randint(10_000_000, 99_999_999)}"
+        Member.objects.update_or_create(
+            member_code=member["member_code"],
+            defaults={
+                **member,
+                "member_type": member_type,
+                "expires_on": expires_on,
+                "institution": institution,
+                "phone": phone,
+            },
+        )
+
+
 def _seed_loans(library_code: str, *, seed: int) -> None:
-    """Open loans on some copies so availability differs from the copy count."""
+    """Loans made at the desk in the weeks before ``DEMO_CIRCULATION_DAY`` through the circulation services
+    (due dates skip closing days, fines accrue on late returns): some returned, some returned late with a
+    fine (one paid in part, one waived), some still out and overdue."""
     if Loan.objects.exists():
         return
     rng = random.Random(f"{seed}:{library_code}:loans")
-    members = list(Member.objects.all())
-    items = list(Item.objects.filter(status="").order_by("item_code").values_list("pk", flat=True))
+    members = list(
+        Member.objects.filter(expires_on__gte=DEMO_CIRCULATION_DAY)
+        .select_related("member_type")
+        .order_by("pk")
+    )
+    items = list(Item.objects.filter(status="").order_by("item_code").values_list("item_code", flat=True))
     if not members or not items:
         return
-    today = date(2026, 11, 20)
-    loans = []
-    for item_id in rng.sample(items, k=max(1, len(items) // 8)):
-        loan_date = today - timedelta(days=rng.randint(1, 20))
-        loans.append(
-            Loan(
-                item_id=item_id,
-                member=rng.choice(members),
-                loan_date=loan_date,
-                due_date=loan_date + timedelta(days=14),
-            )
-        )
-    Loan.objects.bulk_create(loans)
+    returned_late = []
+    for item_code in rng.sample(items, k=max(1, len(items) // 8)):
+        member = rng.choice(members)
+        loan_date = DEMO_CIRCULATION_DAY - timedelta(days=rng.randint(1, 30))
+        try:
+            circulation.check_out(member=member, item_code=item_code, today=loan_date)
+        except CirculationRefused:
+            continue  # the member's limit: the desk would have refused too
+        back_on = loan_date + timedelta(days=rng.randint(2, 25))
+        if rng.random() < 0.35 and back_on < DEMO_CIRCULATION_DAY:
+            result = circulation.check_in(item_code=item_code, today=back_on)
+            if result.fine is not None:
+                returned_late.append(result.fine)
+    if returned_late:
+        circulation.pay_fine(fine=returned_late[0], amount=returned_late[0].amount / 2)
+    if len(returned_late) > 1:
+        circulation.waive_fine(fine=returned_late[1], reason="Terlambat karena banjir di jalan menuju kantor")
 
 
 def seed_library_collection(
@@ -124,14 +227,12 @@ def seed_library_collection(
             count += len(batch)
             if progress:
                 progress(len(batch))
-        with transaction.atomic():
-            for member in generate_members(library.code, size=40, seed=seed):
-                member_type = _member_type(member.pop("member_type"))
-                Member.objects.update_or_create(
-                    member_code=member["member_code"],
-                    defaults={**member, "member_type": member_type, "expires_on": MEMBERS_EXPIRE_ON},
-                )
-            _seed_loans(library.code, seed=seed)
+        if library.catalogue_managed_in_simpul:
+            # Only a library managed in Simpul circulates here; a harvested one does it in its SLiMS.
+            with transaction.atomic():
+                _seed_closing_days()
+                _seed_members(library, seed=seed)
+                _seed_loans(library.code, seed=seed)
     refresh_collection_counts(library=library)
     return count
 
