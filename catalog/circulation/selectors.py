@@ -86,6 +86,10 @@ class MemberPanel:
     fines_blocking: bool
     reservations: list[Reservation]
 
+    @property
+    def overdue_count(self) -> int:
+        return sum(1 for line in self.loans if line.days_late)
+
 
 def member_panel(member: Member, *, today: date | None = None) -> MemberPanel:
     today = today or calendar.today()

@@ -8,6 +8,7 @@ again. What the scan did is kept in the session for the next page ("last scan") 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django.contrib import messages
 from django.db.models import Q
@@ -300,7 +301,7 @@ def _fine_page(
         fine=fine,
         entries=fine.transactions.all(),
         trail=trail_for(fine),
-        payment_form=payment or PaymentForm(initial={"amount": fine.outstanding}),
+        payment_form=payment or PaymentForm(initial={"amount": fine.outstanding.quantize(Decimal("1"))}),
         waiver_form=waiver or WaiverForm(),
     )
     return render(request, "catalog/circulation/fine_detail.html", context, status=status)
