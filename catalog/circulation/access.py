@@ -34,9 +34,9 @@ def staff_only(view):
         library = current_library(request)
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not can_manage_library(request.user, library):
-            raise PermissionDenied
         if not can_run_circulation(request.user, library):
+            if not can_manage_library(request.user, library):
+                raise PermissionDenied
             return _not_managed(request, library)
         request.library = library
         return view(request, *args, **kwargs)

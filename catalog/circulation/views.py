@@ -27,7 +27,7 @@ from catalog.circulation.forms import PaymentForm, ScanForm, WaiverForm
 from catalog.circulation.pdf import OverdueNotice, overdue_letter_pdf
 from catalog.circulation.rules import loan_rule_for
 from catalog.models import Fine, Loan, Record, Reservation
-from portal.accounts.permissions import can_manage_library, current_library
+from portal.accounts.permissions import can_manage_library, can_read_library_catalogue, current_library
 
 LAST_SCAN = "circulation-last-scan"
 
@@ -48,12 +48,13 @@ def _context(request: HttpRequest, **extra) -> dict:
 
 def desk(request: HttpRequest, member_id: int | None = None) -> HttpResponse:
     library = current_library(request)
-    if request.user.is_authenticated and not can_manage_library(request.user, library):
-        # A supervisor reads the figures, never the desk with its members.
-        from portal.accounts.permissions import can_read_library_catalogue
-
-        if can_read_library_catalogue(request.user, library):
-            return redirect("circulation:figures")
+    # A supervisor reads the figures, never the desk with its members.
+    if (
+        request.user.is_authenticated
+        and not can_manage_library(request.user, library)
+        and can_read_library_catalogue(request.user, library)
+    ):
+        return redirect("circulation:figures")
     return _desk(request, member_id=member_id)
 
 

@@ -327,3 +327,17 @@ def test_scan_of_a_copy_on_loan_with_a_member_open_takes_it_back(schema):
 
     assert result.kind == "check_in" and result.member == other
     assert not Loan.objects.filter(is_return=False).exists()
+
+
+def test_a_copy_set_aside_is_not_available_on_the_shelf_nor_in_the_union_document(schema):
+    from catalog.selectors import availability_for
+    from search.indexer import index_fields_for
+
+    record, (copy,) = make_record_with_copies(copies=1)
+    services.check_out(member=make_member(), item_code=copy.item_code, today=TODAY)
+    services.place_reservation(member=make_member(), record=record, today=TODAY)
+
+    services.check_in(item_code=copy.item_code, today=TODAY)
+
+    assert availability_for(record) == (0, 1)
+    assert index_fields_for([record.pk])[record.pk][1:] == (1, 0)
