@@ -46,13 +46,13 @@ def _create_world() -> dict:
     from catalog.normalized import NormalizedCopy
     from catalog.services import upsert_record
     from tenants import hostname_cache
-    from tenants.models import CatalogueMode, Library
+    from tenants.models import Library, LibrarySystem
     from tests.catalog.circulation.builders import make_member, make_member_type
     from tests.factories import make_normalized_record, make_user
 
     library = Library.objects.get(code="uji-aceh")
-    previous_mode = library.catalogue_mode
-    Library.objects.filter(pk=library.pk).update(catalogue_mode=CatalogueMode.MANAGED)
+    previous_system = library.system
+    Library.objects.filter(pk=library.pk).update(system=LibrarySystem.SIMPUL)
     hostname_cache.forget_all()
     make_user("e2e-meja-pustakawan", password=PASSWORD, libraries=[library])
     with tenant_context(library):
@@ -65,7 +65,7 @@ def _create_world() -> dict:
                 copies=(NormalizedCopy(item_code="E2E-MEJA-1"), NormalizedCopy(item_code="E2E-MEJA-2")),
             )
         ).record
-    return {"mode": previous_mode, "member": member.pk, "type": member_type.pk, "record": record.pk}
+    return {"system": previous_system, "member": member.pk, "type": member_type.pk, "record": record.pk}
 
 
 def _remove_world(world: dict) -> None:
@@ -87,7 +87,7 @@ def _remove_world(world: dict) -> None:
         MemberType.objects.filter(pk=world["type"]).delete()
         Record.objects.filter(pk=world["record"]).delete()
         IndexOutbox.objects.filter(record_id=world["record"]).delete()
-    Library.objects.filter(pk=library.pk).update(catalogue_mode=world["mode"])
+    Library.objects.filter(pk=library.pk).update(system=world["system"])
     hostname_cache.forget_all()
     User.objects.filter(username__startswith="e2e-meja").delete()
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0006_drop_member_type_pattern_index'),
+        ('catalog', '0007_record_source_datestamp'),
     ]
 
     operations = [
