@@ -62,6 +62,7 @@ def bench_environment(args) -> dict[str, str]:
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "SIMPUL_ENV": "development",  # plain HTTP on loopback; DEBUG stays off
         "SIMPUL_PG_DB": BENCH_DB,
         "SIMPUL_ES_PREFIX": BENCH_PREFIX,
         "SIMPUL_REDIS_URL": args.redis_url,
@@ -79,14 +80,9 @@ def bench_environment(args) -> dict[str, str]:
 def recreate_database(env: dict[str, str], *, drop_only: bool = False) -> None:
     import psycopg
 
-    with psycopg.connect(
-        host=env.get("SIMPUL_PG_HOST", "127.0.0.1"),
-        port=env.get("SIMPUL_PG_PORT", "55432"),
-        user=env.get("SIMPUL_PG_USER", "simpul"),
-        password=env.get("SIMPUL_PG_PASSWORD", "simpul"),
-        dbname="postgres",
-        autocommit=True,
-    ) as connection:
+    from bench.bench_services import postgres
+
+    with psycopg.connect(**postgres(), dbname="postgres", autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
         if not drop_only:
             connection.execute(f'CREATE DATABASE "{BENCH_DB}"')
@@ -394,12 +390,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--lag-wait", type=float, default=60, help="seconds to wait for the index to catch up"
     )
-    parser.add_argument(
-        "--redis-url", default=os.environ.get("SIMPUL_REDIS_URL", "redis://127.0.0.1:56379/13")
-    )
-    parser.add_argument(
-        "--cache-url", default=os.environ.get("SIMPUL_CACHE_URL", "redis://127.0.0.1:56379/14")
-    )
+    from bench.bench_services import redis_url
+
+    parser.add_argument("--redis-url", default=os.environ.get("SIMPUL_REDIS_URL") or redis_url(13))
+    parser.add_argument("--cache-url", default=os.environ.get("SIMPUL_CACHE_URL") or redis_url(14))
     parser.add_argument("--keep", action="store_true", help="keep the database and the indexes")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)

@@ -319,10 +319,25 @@ def check_in(*, item_code: str, actor=None, today: date | None = None) -> CheckI
     item = _locked_item(item_code)
     loan = _open_loan_of(item)
     if loan is None:
-        already_set_aside = Reservation.objects.filter(item=item, status=Reservation.Status.READY).first()
-        reservation = (
-            None if already_set_aside else _set_aside_for_next(item=item, actor=actor, today=today, now=now)
+        already_set_aside = (
+            Reservation.objects.select_related("member")
+            .filter(item=item, status=Reservation.Status.READY)
+            .first()
         )
+        if already_set_aside is not None:
+            raise _refuse(
+                Refusal.NOT_ON_LOAN,
+                _(
+                    "Eksemplar %(code)s tidak sedang dipinjam: sudah disisihkan untuk %(name)s "
+                    "sampai %(date)s."
+                )
+                % {
+                    "code": item.item_code,
+                    "name": already_set_aside.member.name,
+                    "date": long_date(already_set_aside.pickup_deadline),
+                },
+            )
+        reservation = _set_aside_for_next(item=item, actor=actor, today=today, now=now)
         if reservation is None:
             raise _refuse(
                 Refusal.NOT_ON_LOAN, _("Eksemplar %(code)s tidak sedang dipinjam.") % {"code": item.item_code}

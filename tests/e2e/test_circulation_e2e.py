@@ -72,6 +72,7 @@ def _remove_world(world: dict) -> None:
     from django_tenants.utils import tenant_context
 
     from catalog.models import AuditEntry, Fine, IndexOutbox, Loan, Member, MemberType, Record, Reservation
+    from oaipmh.models import Entry
     from portal.accounts.models import User
     from tenants import hostname_cache
     from tenants.models import Library
@@ -87,6 +88,7 @@ def _remove_world(world: dict) -> None:
         MemberType.objects.filter(pk=world["type"]).delete()
         Record.objects.filter(pk=world["record"]).delete()
         IndexOutbox.objects.filter(record_id=world["record"]).delete()
+    Entry.objects.filter(library_id=library.pk, record_id=world["record"]).delete()  # the OAI-PMH feed's row
     Library.objects.filter(pk=library.pk).update(system=world["system"])
     hostname_cache.forget_all()
     User.objects.filter(username__startswith="e2e-meja").delete()

@@ -19,6 +19,7 @@ from catalog.models import (
     Record,
     Reservation,
 )
+from oaipmh.models import Entry
 
 
 @contextmanager
@@ -42,3 +43,5 @@ def committed_circulation(library):
             Record.objects.filter(pk__in=record_ids).delete()
             IndexOutbox.objects.filter(record_id__in=record_ids).delete()
         connection.set_schema_to_public()
+        # The OAI-PMH feed keeps a row per record ever shown, deleted ones too (public schema).
+        Entry.objects.filter(library_id=library.pk, record_id__in=record_ids).delete()

@@ -234,6 +234,8 @@ def test_a_copy_back_on_the_shelf_goes_to_the_queue_not_to_the_next_borrower(sch
     result = services.check_in(item_code=copy.item_code, today=TODAY)  # scanned alone: set aside
 
     assert (result.loan, result.set_aside_for.member) == (None, waiting)
+    again = refused(Refusal.NOT_ON_LOAN, services.check_in, item_code=copy.item_code, today=TODAY)
+    assert waiting.name in again.message
 
 
 def test_cancelling_or_expiring_a_ready_reservation_passes_the_copy_on(schema):
