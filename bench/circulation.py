@@ -104,7 +104,7 @@ def build_world(args) -> list[Desk]:
     from django.core.management import call_command
     from django_tenants.utils import tenant_context
 
-    from catalog.models import Member, MemberType
+    from catalog.models import Member, MemberType, Record
     from catalog.normalized import NormalizedCopy
     from catalog.services import upsert_records
     from demo.catalogue import generate_catalog, library_codes_for_benchmark
@@ -139,8 +139,12 @@ def build_world(args) -> list[Desk]:
                 )
                 for index in range(args.members)
             ]
+            # Only records the union index shows (the generator hides a few from the OPAC, as SLiMS does).
+            visible = set(Record.objects.filter(opac_hide=False).values_list("pk", flat=True))
             copies = [
-                (result.record.pk, f"{code[:12]}-{number:04d}-A") for number, result in enumerate(results)
+                (result.record.pk, f"{code[:12]}-{number:04d}-A")
+                for number, result in enumerate(results)
+                if result.record.pk in visible
             ]
             drain_outbox(library=library)
         desks.append(Desk(code, f"{code}.localhost", user.username, [m.member_code for m in members], copies))
