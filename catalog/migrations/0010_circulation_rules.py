@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0007_record_source_datestamp'),
+        ('catalog', '0009_cataloguing_move_over'),
     ]
 
     operations = [
