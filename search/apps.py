@@ -8,8 +8,8 @@ class SearchConfig(AppConfig):
 
     def ready(self) -> None:
         from catalog.signals import index_changes_committed
+        from search.receivers import on_library_reinstated, on_library_withdrawn
         from search.tasks import drain_on_committed_changes
-        from search.withdrawal import on_library_reinstated, on_library_withdrawn
         from tenants.signals import library_reinstated, library_withdrawn
 
         index_changes_committed.connect(drain_on_committed_changes, dispatch_uid="search-drain-outbox")

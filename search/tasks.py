@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from search.indexer import drain_outbox, indexed_libraries
+from search.withdrawal import remove_library_documents
 from tenants.models import Library
 
 # A burst of commits (a harvest page, an import) sends one drain per library per this many seconds.
@@ -96,8 +97,6 @@ def drain_all_outboxes() -> dict[str, object]:
 )
 def remove_library_documents_task(self, library_code: str) -> dict[str, object]:
     """Remove a withdrawn library's documents when Elasticsearch was down at the moment it was withdrawn."""
-    from search.withdrawal import remove_library_documents
-
     if Library.objects.filter(code=library_code, active=True).exists():
         return {"library": library_code, "skipped": "active again"}
     return {"library": library_code, "deleted": remove_library_documents(library_code=library_code)}

@@ -1,30 +1,25 @@
 """A library that is deleted or set inactive leaves the union search at once; one set active again
 comes back (docs/architecture.md, "Union search").
 
-``tenants.services`` sends ``library_withdrawn`` / ``library_reinstated`` after the commit; the receivers
-here remove the library's documents by id (the node has no delete_by_query) or enqueue its public records
-for the outbox drain. If Elasticsearch is down when a library is withdrawn, a Celery task retries the
-removal; and whatever slips through, ``check_index`` and the drain treat documents of a library that is
-gone or inactive as extra (``orphan_library_codes``).
+``tenants.services`` sends ``library_withdrawn`` / ``library_reinstated`` after the commit; the receivers in
+``search.receivers`` then remove the library's documents by id (the node has no delete_by_query) or enqueue
+its public records for the outbox drain. If Elasticsearch is down when a library is withdrawn, a Celery
+task retries the removal; and whatever slips through, ``check_index`` and the drain treat documents of a
+library that is gone or inactive as extra (``orphan_library_codes``).
 """
 
 from __future__ import annotations
 
-import logging
-
 from django_tenants.utils import schema_context
-from elastic_transport import TransportError
-from elasticsearch import ApiError, Elasticsearch
+from elasticsearch import Elasticsearch
 
 from catalog.models import IndexOutbox, Record
 from catalog.services import enqueue_index_changes
 from search.documents import union_alias
 from search.es import get_client
-from search.indexer import IndexingError, bulk_delete_documents, indexed_libraries
+from search.indexer import bulk_delete_documents, indexed_libraries
 from search.rebuild import document_ids_in_index
 from tenants.models import Library
-
-logger = logging.getLogger(__name__)
 
 
 def remove_library_documents(*, library_code: str, client: Elasticsearch | None = None) -> int:
@@ -72,20 +67,3 @@ def orphan_library_codes(client: Elasticsearch | None = None) -> dict[str, int]:
     """``{library code: documents}`` in the union index of libraries that no longer exist or are inactive."""
     active = set(indexed_libraries().values_list("code", flat=True))
     return {code: count for code, count in library_codes_in_index(client).items() if code not in active}
-
-
-def on_library_withdrawn(sender, *, library_code: str, **kwargs) -> None:
-    try:
-        deleted = remove_library_documents(library_code=library_code)
-    except (ApiError, TransportError, IndexingError) as error:
-        from search.tasks import remove_library_documents_task
-
-        logger.warning("documents of %s not removed yet (%s); a task retries", library_code, error)
-        remove_library_documents_task.apply_async(kwargs={"library_code": library_code}, countdown=30)
-        return
-    logger.info("library %s withdrawn: %d documents removed from the union index", library_code, deleted)
-
-
-def on_library_reinstated(sender, *, library: Library, **kwargs) -> None:
-    rows = reindex_library(library=library)
-    logger.info("library %s reinstated: %d records queued for the union index", library.code, rows)

@@ -11,7 +11,8 @@
   :func:`map_oai_record` which picks one by the record's metadata format.
 """
 
-from harvest.adapters.mapping import MalformedRecord, map_oai_record, merge_mods_details
+from harvest.adapters.dispatch import map_oai_record
+from harvest.adapters.mapping import MalformedRecord, merge_mods_details
 from harvest.adapters.marcxml import map_marcxml
 from harvest.adapters.mods import map_mods
 from harvest.adapters.oai_client import (

@@ -12,16 +12,12 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
 import isbnlib
 from lxml import etree
 
 from catalog.normalized import NormalizedRecord
 from harvest.adapters.sanitize import repair_mojibake
-
-if TYPE_CHECKING:
-    from harvest.adapters.oai_client import OaiRecord
 
 __all__ = [
     "Identifier",
@@ -35,7 +31,6 @@ __all__ = [
     "local_name",
     "looks_like_class_number",
     "looks_like_isbn_or_issn",
-    "map_oai_record",
     "merge_mods_details",
     "normalize_isbn_issn",
     "serialize",
@@ -304,25 +299,3 @@ def merge_mods_details(dublin_core: NormalizedRecord, mods: NormalizedRecord) ->
         raw_metadata=f"{dublin_core.raw_metadata}\n{mods.raw_metadata}",
         extra=extra,
     )
-
-
-# --- dispatch ---------------------------------------------------------------------------------------------
-
-
-def map_oai_record(record: OaiRecord) -> NormalizedRecord:
-    """Map an :class:`~harvest.adapters.oai_client.OaiRecord` with the mapper of its metadata format.
-
-    Returns a ``NormalizedRecord``; raises :class:`MalformedRecord` for a deleted record (nothing to map),
-    an unknown format or a broken record.
-    """
-    from harvest.adapters.marcxml import map_marcxml
-    from harvest.adapters.mods import map_mods
-    from harvest.adapters.oai_dc import map_oai_dc
-
-    mappers = {"oai_dc": map_oai_dc, "marcxml": map_marcxml, "marc21": map_marcxml, "mods": map_mods}
-    if record.metadata is None:
-        raise MalformedRecord(record.identifier, "no metadata (deleted record or header only)")
-    mapper = mappers.get(record.metadata_format)
-    if mapper is None:
-        raise MalformedRecord(record.identifier, f"no mapper for metadata format {record.metadata_format!r}")
-    return mapper(record.identifier, record.metadata, record.raw_xml())

@@ -4,7 +4,8 @@ import pytest
 from lxml import etree
 
 from catalog.normalized import NormalizedCopy
-from harvest.adapters.mapping import MalformedRecord, map_oai_record
+from harvest.adapters.dispatch import map_oai_record
+from harvest.adapters.mapping import MalformedRecord
 from harvest.adapters.oai_client import OaiRecord, RecordHeader
 from harvest.adapters.oai_dc import map_oai_dc
 

@@ -3,7 +3,7 @@ loopback server's SLiMS endpoints, quirks included."""
 
 import pytest
 
-from harvest.adapters.mapping import map_oai_record
+from harvest.adapters.dispatch import map_oai_record
 from harvest.adapters.mods import map_mods
 from harvest.adapters.oai_client import OaiClient, PageFailed, RequestFailed, RetryPolicy
 from harvest.adapters.slims import (
