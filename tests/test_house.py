@@ -1,7 +1,7 @@
 """The house's arrows point one way (docs/architecture.md, "The house"): no two modules of the project import
 each other, directly or round a loop; tenancy imports no domain; production code never imports the demo
-generators; the catalogue reaches the union index only through the one module that copy cataloguing reads it
-with (the outbox drain is requested by a signal that search receives)."""
+generators; the catalogue's core (models, services, selectors) imports neither harvest nor search — only its
+staff pages do (the move-over, file import, copy cataloguing); the outbox drain is requested by a signal."""
 
 from __future__ import annotations
 
@@ -138,6 +138,13 @@ def test_production_code_never_imports_the_demo_generators():
     assert {module for module in importers if module.split(".")[0] != "demo"} == set()
 
 
-def test_the_catalogue_reads_the_union_index_in_one_module_only():
-    importers = {module for module, _ in arrows_between(import_graph(), "catalog", "search")}
-    assert importers == {"catalog.cataloguing.union"}
+STAFF_PAGES_OF_CATALOG = ("catalog.cataloguing", "catalog.circulation", "catalog.transfer", "catalog.reports")
+
+
+def test_only_the_staff_pages_of_the_catalogue_call_harvest_and_search():
+    graph = import_graph()
+    importers = {
+        module for room in ("harvest", "search") for module, _ in arrows_between(graph, "catalog", room)
+    }
+    assert importers, "the move-over, file import and copy cataloguing call harvest and search"
+    assert {module for module in importers if not module.startswith(STAFF_PAGES_OF_CATALOG)} == set()
