@@ -39,7 +39,7 @@ from catalog.audit import record_change, snapshot
 from catalog.cataloguing import covers, validation
 from catalog.models import Author, IndexOutbox, Item, Loan, Publisher, Record, RecordAuthor, Subject
 from catalog.normalized import DESCRIPTIVE_COLUMNS
-from catalog.services import enqueue_index_change, enqueue_index_changes
+from catalog.services import enqueue_index_change, enqueue_index_changes, record_availability_changed
 
 LOCAL_KEY_PREFIX = "simpul-"
 
@@ -583,3 +583,244 @@ def remove_record(*, record: Record, actor) -> int:
         )
         enqueue_index_change(record_id=record_id, operation=IndexOutbox.Operation.DELETE)
     return record_id
+
+
+# --- one copy ----------------------------------------------------------------------------------------
+
+
+class CopyNotDeletable(Exception):
+    """A copy that may not be deleted (it has loan history); the message says what to do instead."""
+
+
+def _one_copy_errors(errors: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The errors of a one-copy save by the copy's own field names (``item_code``, not
+    ``copies.0.item_code``)."""
+    return {key.removeprefix("copies.0."): messages for key, messages in errors.items()}
+
+
+def _copies_changed(record: Record) -> None:
+    """A copy of ``record`` was added, changed or removed on its own: the record counts as edited in
+    Simpul, its ``updated_at`` (the OAI-PMH datestamp) moves, and the union index follows."""
+    Record.objects.filter(pk=record.pk).update(edited_in_simpul_at=timezone.now(), updated_at=timezone.now())
+    record_availability_changed(record_id=record.pk)
+
+
+def save_copy(*, record: Record, copy: CopyData, actor) -> Item:
+    """Add (``copy.id`` None) or change one copy of ``record`` without touching the record's own fields:
+    the same checks and writes as the copies of ``save_record`` (barcode unique in the library, known
+    status and source, no future acquisition date, a price in range), audited, announced to the index.
+    Raises ``RecordInvalid`` keyed by the copy's field names, ``CatalogueNotManaged``."""
+    require_managed_catalogue()
+    errors = _Errors()
+    _validate_copies(record, [copy], errors)
+    if errors.by_field:
+        raise RecordInvalid(_one_copy_errors(errors.by_field))
+    try:
+        with transaction.atomic():
+            record = Record.objects.select_for_update().get(pk=record.pk)
+            existing = {copy.id: record.items.get(pk=copy.id)} if copy.id is not None else {}
+            _save_copies(record, [copy], existing, actor)
+            _copies_changed(record)
+            return Item.objects.get(record=record, item_code=copy.item_code.strip())
+    except IntegrityError as error:  # a concurrent save took the barcode between the check and the write
+        raise RecordInvalid(
+            {"item_code": [_("Kode eksemplar bentrok dengan simpanan lain; periksa dan simpan lagi.")]}
+        ) from error
+
+
+def remove_copy(*, item: Item, actor) -> int:
+    """Delete one copy (audited; the record's availability in the union index follows). Returns the
+    deleted copy's id. Raises ``CopyNotDeletable`` for a copy with loan history, ``CatalogueNotManaged``."""
+    require_managed_catalogue()
+    with transaction.atomic():
+        record = Record.objects.select_for_update().get(pk=item.record_id)
+        change = CopyData(id=item.pk, delete=True)
+        errors = _Errors()
+        existing = _validate_copies(record, [change], errors)
+        if errors.by_field:
+            raise CopyNotDeletable(
+                " ".join(message for found in errors.by_field.values() for message in found)
+            )
+        _save_copies(record, [change], existing, actor)
+        _copies_changed(record)
+    return change.id
+
+
+# --- authorities -------------------------------------------------------------------------------------
+
+
+def authority_word(model) -> str:
+    """How a librarian names an authority table, in the active language (messages, audit summaries)."""
+    return {Author: _("pengarang"), Subject: _("subjek"), Publisher: _("penerbit")}[model]
+
+
+# The field of a record that shows an authority's name (the record's history names it so).
+_RECORD_FIELD_OF_AUTHORITY = {Author: "authors", Subject: "subjects", Publisher: "publisher"}
+
+
+class AuthorityInUse(Exception):
+    """An author, subject or publisher that records still use: it may not be deleted."""
+
+
+def _records_using(authority) -> list[int]:
+    if isinstance(authority, Author):
+        found = RecordAuthor.objects.filter(author=authority).values_list("record_id", flat=True)
+    elif isinstance(authority, Subject):
+        found = Record.subjects.through.objects.filter(subject=authority).values_list("record_id", flat=True)
+    else:
+        found = Record.objects.filter(publisher=authority).values_list("pk", flat=True)
+    return sorted(set(found))
+
+
+def _authority_snapshot(authority) -> dict[str, object]:
+    return snapshot(authority, ("name", "author_type") if isinstance(authority, Author) else ("name",))
+
+
+def _validate_authority(model, authority, name: str, author_type: str | None) -> str:
+    word = authority_word(model)
+    name = " ".join((name or "").split())
+    errors = _Errors()
+    if not name:
+        errors.add("name", _("Nama wajib diisi."))
+    elif len(name) > 255:
+        errors.add("name", _("Paling banyak %(limit)s karakter.") % {"limit": 255})
+    else:
+        # Rows are reused by name regardless of case (the record form and harvests look them up so):
+        # two rows whose names differ only in case would be one authority split in two.
+        same = model.objects.filter(name__iexact=name)
+        if authority is not None:
+            same = same.exclude(pk=authority.pk)
+        clash = same.order_by("pk").first()
+        if clash is not None and authority is None:
+            errors.add(
+                "name",
+                _("%(kind)s «%(name)s» sudah ada (#%(id)s); pakai yang itu.")
+                % {"kind": word.capitalize(), "name": clash.name, "id": clash.pk},
+            )
+        elif clash is not None:
+            errors.add(
+                "name",
+                _(
+                    "%(kind)s «%(name)s» sudah ada (#%(id)s): mengganti nama ini menjadi nama itu akan "
+                    "menggabungkan dua %(kind_lower)s, dan itu tidak dilakukan lewat ganti nama. Ganti "
+                    "%(kind_lower)s di cantumannya, lalu hapus yang tidak terpakai."
+                )
+                % {"kind": word.capitalize(), "kind_lower": word, "name": clash.name, "id": clash.pk},
+            )
+    if model is Author and author_type is not None and author_type not in Author.AuthorType.values:
+        errors.add("author_type", _("Jenis pengarang tidak dikenal."))
+    if errors.by_field:
+        raise RecordInvalid(errors.by_field)
+    return name
+
+
+def save_authority(*, model, authority=None, name: str, author_type: str | None = None, actor):
+    """Create (``authority=None``) or rename an author, subject or publisher (``model`` is ``Author``,
+    ``Subject`` or ``Publisher``; ``author_type`` only for authors, None keeps it). A rename onto a name
+    another row has (in any case) would merge two authorities: refused (``RecordInvalid`` on ``name``).
+    A rename changes every record that uses the row: each gets an audit entry, its ``updated_at`` moves
+    (the OAI-PMH datestamp) and the union index reindexes it. Raises ``CatalogueNotManaged``."""
+    require_managed_catalogue()
+    name = _validate_authority(model, authority, name, author_type)
+    word = authority_word(model)
+    try:
+        with transaction.atomic():
+            if authority is None:
+                authority = model(name=name)
+                if model is Author and author_type is not None:
+                    authority.author_type = author_type
+                authority.save()
+                record_change(
+                    obj=authority,
+                    action="create",
+                    actor=actor,
+                    after=_authority_snapshot(authority),
+                    summary=_("%(kind)s «%(name)s» dibuat") % {"kind": word.capitalize(), "name": name},
+                )
+                return authority
+            authority = model.objects.select_for_update().get(pk=authority.pk)
+            before = _authority_snapshot(authority)
+            authority.name = name
+            if model is Author and author_type is not None:
+                authority.author_type = author_type
+            authority.save()
+            after = _authority_snapshot(authority)
+            if after == before:
+                return authority
+            record_ids = _records_using(authority)
+            record_change(
+                obj=authority,
+                action="update",
+                actor=actor,
+                before=before,
+                after=after,
+                summary=_("%(kind)s «%(before)s» diubah (%(count)s cantuman)")
+                % {"kind": word.capitalize(), "before": before["name"], "count": len(record_ids)},
+            )
+            _authority_changed_records(record_ids, model=model, before=before, after=after, actor=actor)
+            return authority
+    except IntegrityError as error:  # a concurrent save took the name between the check and the write
+        raise RecordInvalid(
+            {"name": [_("Nama ini baru saja dipakai simpanan lain; periksa lagi.")]}
+        ) from error
+
+
+def _authority_changed_records(record_ids: list[int], *, model, before: dict, after: dict, actor) -> None:
+    """Every record naming a renamed authority changed with it: an audit entry each (in the record's own
+    terms: its authors, subjects or publisher), a moved ``updated_at`` and a reindex."""
+    if not record_ids:
+        return
+    now = timezone.now()
+    Record.objects.filter(pk__in=record_ids).update(edited_in_simpul_at=now, updated_at=now)
+    field_name = _RECORD_FIELD_OF_AUTHORITY[model]
+    summary = _("%(kind)s «%(before)s» diganti nama menjadi «%(after)s»") % {
+        "kind": authority_word(model).capitalize(),
+        "before": before["name"],
+        "after": after["name"],
+    }
+    for record in Record.objects.filter(pk__in=record_ids).only("pk"):
+        record_change(
+            obj=record,
+            action="authority_update",
+            actor=actor,
+            before={field_name: before["name"]},
+            after={field_name: after["name"]},
+            summary=summary,
+        )
+    enqueue_index_changes(record_ids=record_ids)
+
+
+def remove_authority(*, authority, actor) -> int:
+    """Delete an author, subject or publisher that no record uses (audited); returns its id. Raises
+    ``AuthorityInUse`` while records use it, ``CatalogueNotManaged``."""
+    require_managed_catalogue()
+    model = type(authority)
+    word = authority_word(model)
+    with transaction.atomic():
+        authority = model.objects.select_for_update().get(pk=authority.pk)
+        used_by = _records_using(authority)
+        if used_by:
+            raise AuthorityInUse(
+                _(
+                    "%(kind)s «%(name)s» masih dipakai %(count)s cantuman dan tidak dapat dihapus. Ganti "
+                    "%(kind_lower)s di cantuman-cantuman itu dulu."
+                )
+                % {
+                    "kind": word.capitalize(),
+                    "kind_lower": word,
+                    "name": authority.name,
+                    "count": len(used_by),
+                }
+            )
+        authority_id = authority.pk
+        before = _authority_snapshot(authority)
+        authority.delete()
+        record_change(
+            obj=authority,
+            object_id=authority_id,
+            action="delete",
+            actor=actor,
+            before=before,
+            summary=_("%(kind)s «%(name)s» dihapus") % {"kind": word.capitalize(), "name": before["name"]},
+        )
+    return authority_id
