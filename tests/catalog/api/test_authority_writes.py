@@ -155,3 +155,13 @@ def test_bad_authority_values_are_400_on_the_field(library, librarian, kind, bod
     response = call(client, "post", f"/api/katalog/{kind}/", library, body)
 
     assert response.status_code == 400 and field in response.json(), response.content
+
+
+def test_refusals_are_in_english_for_a_user_who_chose_english(library, librarian, settings):
+    client, _user = librarian
+    call(client, "post", "/api/katalog/subjects/", library, {"name": "Akhlak"})
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    again = call(client, "post", "/api/katalog/subjects/", library, {"name": "akhlak"})
+
+    assert again.status_code == 400 and "already exists" in again.json()["name"][0]
