@@ -34,12 +34,14 @@ from drf_spectacular.utils import (
 )
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from catalog.cataloguing import selectors as cataloguing_selectors
 from catalog.cataloguing import services
 from catalog.cataloguing.services import AuthorEntry, CopyData, RecordData
 from catalog.models import Author, Item, Publisher, Record, RecordAuthor, Subject
@@ -450,6 +452,30 @@ class CopyFilterSerializer(serializers.Serializer):
     kode = serializers.CharField(required=False, allow_blank=True)
 
 
+class DuplicateFilterSerializer(serializers.Serializer):
+    """What the record form sends while the librarian types (its duplicate warning)."""
+
+    isbn = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    judul = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    pengarang = serializers.CharField(
+        required=False, allow_blank=True, max_length=255, help_text="The primary author."
+    )
+    kecuali = serializers.IntegerField(
+        required=False, min_value=1, max_value=_LARGEST_ID, help_text="The record being edited."
+    )
+
+
+class DuplicateSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="record_id")
+    title = serializers.CharField()
+    authors = serializers.ListField(child=serializers.CharField())
+    isbn_issn = serializers.CharField()
+    publish_year = serializers.CharField()
+    reason = serializers.ChoiceField(
+        choices=(("isbn", "the same ISBN"), ("judul", "the same title and primary author"))
+    )
+
+
 def _filters(serializer_class, request) -> dict:
     """The list's query parameters as ``serializer_class`` reads them (400 by parameter otherwise)."""
     serializer = serializer_class(data=request.query_params)
@@ -561,6 +587,15 @@ _SINCE = OpenApiParameter(
     destroy=extend_schema(
         **_delete_schema("Delete the record and its copies; refused (409) while a copy has loans.")
     ),
+    duplicates=extend_schema(
+        description=(
+            "The record form's duplicate warning: records of this library with the same ISBN (in any of "
+            "its forms), or the same normalized title and primary author. A warning only: a save is not "
+            "refused for it, so a client asks before it posts."
+        ),
+        parameters=[DuplicateFilterSerializer],
+        responses={200: DuplicateSerializer(many=True), 400: _BAD_FILTER, 403: _FORBIDDEN},
+    ),
 )
 class StaffRecordViewSet(viewsets.ModelViewSet):
     """Every record of the library, hidden ones included, with authors, subjects and copies."""
@@ -621,6 +656,17 @@ class StaffRecordViewSet(viewsets.ModelViewSet):
         with _service_refusals():
             services.remove_record(record=record, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def duplicates(self, request, *args, **kwargs):
+        given = _filters(DuplicateFilterSerializer, request)
+        found = cataloguing_selectors.duplicates_for(
+            isbn=given.get("isbn", ""),
+            title=given.get("judul", ""),
+            author=given.get("pengarang", ""),
+            exclude_id=given.get("kecuali"),
+        )
+        return Response(DuplicateSerializer(found, many=True).data)
 
 
 # --- copies ----------------------------------------------------------------------------------------------
@@ -721,7 +767,7 @@ class CopyViewSet(viewsets.ModelViewSet):
 
 def _authority_schema(read_serializer, write_serializer, word: str):
     return extend_schema_view(
-        list=extend_schema(**_list_schema(read_serializer, [_SEARCH])),
+        list=extend_schema(**_list_schema(read_serializer, [_SEARCH], filtered=True)),
         retrieve=extend_schema(**_retrieve_schema(read_serializer)),
         create=extend_schema(
             description=f"Create a {word}; a name that exists (in any case) is refused.",

@@ -313,3 +313,31 @@ def test_a_harvested_librarys_records_are_not_written_403(library_b):
     assert changed.status_code == 403
     with tenant_context(library_b):
         assert Record.objects.count() == count
+
+
+# --- the duplicate warning, as the record form shows it while typing -----------------------------------
+
+
+def test_duplicates_are_found_by_isbn_or_by_title_and_primary_author(library, librarian):
+    client, _user = librarian
+    record = saved_record(library)  # Tafsir Al-Mishbah by M. Quraish Shihab, ISBN_TAFSIR
+    isbn = record.isbn_issn.replace("-", "")
+
+    by_isbn = call(client, "get", f"{RECORDS}duplicates/?isbn={isbn}", library).json()
+    by_title = call(
+        client,
+        "get",
+        f"{RECORDS}duplicates/?judul={record.title.upper()}&pengarang=m quraish shihab",
+        library,
+    ).json()
+    other_author = call(
+        client, "get", f"{RECORDS}duplicates/?judul={record.title}&pengarang=Hamka", library
+    ).json()
+    itself = call(client, "get", f"{RECORDS}duplicates/?isbn={isbn}&kecuali={record.pk}", library).json()
+    bad = call(client, "get", f"{RECORDS}duplicates/?kecuali=satu", library)
+
+    assert [(found["id"], found["reason"]) for found in by_isbn] == [(record.pk, "isbn")]
+    assert [(found["id"], found["reason"]) for found in by_title] == [(record.pk, "judul")]
+    assert by_title[0]["authors"][0] == "M. Quraish Shihab"
+    assert other_author == [] and itself == []
+    assert bad.status_code == 400 and list(bad.json()) == ["kecuali"]

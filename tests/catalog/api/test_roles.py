@@ -93,6 +93,23 @@ def test_every_write_by_every_actor(actors, library_a, actor):
         assert list(statuses.values()) == [allowed for *_rest, allowed in _writes(ids, actor)], statuses
 
 
+def test_the_duplicate_check_is_read_by_staff_and_supervisors(actors, library_a):
+    statuses = {
+        actor: call(
+            client_for(actors, actor), "get", "/api/katalog/records/duplicates/?judul=Tafsir", library_a
+        ).status_code
+        for actor in ACTORS
+    }
+
+    assert statuses == {
+        "anonymous": 403,
+        "librarian_a": 200,
+        "librarian_b": 403,
+        "supervisor": 200,
+        "operator": 200,
+    }
+
+
 def test_a_refusal_says_why(actors, library_a):
     reader = call(
         client_for(actors, "supervisor"), "post", "/api/katalog/subjects/", library_a, {"name": "X"}
