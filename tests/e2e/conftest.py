@@ -2,6 +2,10 @@
 
 Without Playwright or chromium the browser tests are skipped locally, but fail when ``CI=true``: on CI a
 missing browser must not pass as a green run.
+
+Every page a test opens with ``browser.new_page`` is checked with axe-core (``tests/e2e/axe.py``): a serious
+or critical WCAG 2.1 AA violation on any document it loaded fails the test; the URLs checked are listed
+in ``test-artifacts/axe-checked.txt``.
 """
 
 from __future__ import annotations
@@ -11,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.support import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.axe import AxeWatch
+from tests.e2e.support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 
 
 def _browser_unavailable(reason: str) -> None:
@@ -21,7 +26,7 @@ def _browser_unavailable(reason: str) -> None:
 
 
 @pytest.fixture
-def browser():
+def browser(monkeypatch, request):
     try:
         from playwright.sync_api import sync_playwright
     except ImportError as error:
@@ -30,7 +35,32 @@ def browser():
         _browser_unavailable(f"Debian chromium is not installed ({CHROMIUM} is missing)")
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        watch = AxeWatch()
+        watch.install(monkeypatch)
         try:
-            yield launched
+            yield CheckedBrowser(launched, watch)
+            watch.check_open_pages()
         finally:
             launched.close()
+        ARTIFACTS.mkdir(exist_ok=True)
+        with (ARTIFACTS / "axe-checked.txt").open("a", encoding="utf-8") as log:
+            log.writelines(f"{request.node.nodeid}\t{url}\n" for url in watch.checked)
+        if watch.violations:
+            listing = "\n".join(f"  {violation}" for violation in watch.violations)
+            pytest.fail(f"WCAG 2.1 AA (axe-core): serious or critical violations\n{listing}", pytrace=False)
+
+
+class CheckedBrowser:
+    """The launched browser, whose ``new_page`` pages are watched by axe (everything else passes through)."""
+
+    def __init__(self, browser, watch: AxeWatch) -> None:
+        self._browser = browser
+        self.axe = watch
+
+    def new_page(self, **options):
+        page = self._browser.new_page(**options)
+        self.axe.watch(page)
+        return page
+
+    def __getattr__(self, name: str):
+        return getattr(self._browser, name)

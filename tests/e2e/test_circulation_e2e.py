@@ -108,8 +108,8 @@ def site(settings, worker, worker_prefix):
 def _scan(page, code: str) -> None:
     """What a scanner does: type the code into the focused box, then Enter."""
     page.keyboard.type(code)
-    page.keyboard.press("Enter")
-    page.wait_for_load_state("load")
+    with page.expect_navigation():  # the scan posts the desk's form; wait for the page it answers with
+        page.keyboard.press("Enter")
 
 
 def _availability_in_union_search(page, portal: str, wanted: str) -> float:
