@@ -321,6 +321,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "distribution": distribution,
         "closest": selectors.closest_to_next_grade(filters),
         "radar_library": radar_library,
+        "trend": trend,
         "awaiting": selectors.assessments_awaiting_review().count(),
         "chart_data": chart_data,
     }

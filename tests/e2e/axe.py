@@ -9,7 +9,8 @@ document of each watched page, from the test's own thread of control — so no c
 and each document is checked once, in the state the test left it in (suggestions open, a form filled).
 The document a test is looking at when it ends is checked then.
 
-A violation counts when axe rates it serious or critical under the WCAG 2.0/2.1 A and AA rules; the
+A violation counts when axe rates it serious or critical under the WCAG 2.0/2.1 A and AA rules, or breaks
+the order of headings (axe's best-practice ``heading-order``, at any impact); the
 ``browser`` fixture fails the test naming the page, the rule and the elements.
 """
 
@@ -22,6 +23,8 @@ from pathlib import Path
 AXE_SOURCE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 FAILING_IMPACTS = {"serious", "critical"}
+# Best-practice rules that fail at any impact too: the issue asks for headings in order.
+EXTRA_RULES = ["heading-order"]
 # Methods that may leave the current document (or change it past recognition) before they return.
 LEAVING_ACTIONS = (
     "click",
@@ -46,15 +49,18 @@ LEAVING_ACTIONS = (
 )
 
 # Runs in the page: axe once per document; later calls answer null (already reported).
-_RUN = """async (tags) => {
+_RUN = """async ([tags, extra]) => {
   if (!window.axe) return {missing: true};
   if (window.__simpulAxe) return null;
   if (document.readyState !== 'complete') {
     await new Promise(done => window.addEventListener('load', done, {once: true}));
   }
   window.__simpulAxe = true;
-  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
-  return {violations: result.violations.map(v => ({
+  const options = {resultTypes: ['violations']};
+  const wcag = await axe.run(document, {...options, runOnly: {type: 'tag', values: tags}});
+  const more = await axe.run(document, {...options, runOnly: {type: 'rule', values: extra}});
+  const all = wcag.violations.concat(more.violations.map(v => ({...v, impact: 'serious'})));
+  return {violations: all.map(v => ({
     id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5),
   }))};
 }"""
@@ -120,7 +126,7 @@ class AxeWatch:
             return
         url = page.url
         try:
-            found = page.evaluate(_RUN, WCAG_TAGS)
+            found = page.evaluate(_RUN, [WCAG_TAGS, EXTRA_RULES])
         except Exception as error:
             if page.is_closed():
                 return
@@ -128,7 +134,7 @@ class AxeWatch:
             page.wait_for_load_state()
             url = page.url
             try:
-                found = page.evaluate(_RUN, WCAG_TAGS)
+                found = page.evaluate(_RUN, [WCAG_TAGS, EXTRA_RULES])
             except Exception:
                 raise AssertionError(f"axe could not check {url}: {error}") from error
         if found is None:
