@@ -29,7 +29,7 @@ from lxml import etree
 
 from catalog.normalized import NormalizedRecord
 from harvest.adapters.mapping import MalformedRecord
-from harvest.adapters.marcxml import MARC_NS, map_marc_record, map_marcxml
+from harvest.adapters.marcxml import MARC_NS, map_marc_record, map_marcxml, marc_to_xml
 from harvest.adapters.mods import MODS_NS, map_mods
 from harvest.adapters.slims_csv import looks_like_slims_csv, read_slims_csv
 
@@ -154,8 +154,7 @@ def _read_iso2709(stream: IO[bytes]) -> Iterator[FileEntry]:
             marc.add_ordered_field(pymarc.Field(tag="001", data=_marc_fingerprint(marc)))
         identifier = control or identifier
         try:
-            xml = pymarc.record_to_xml(marc, namespace=True).decode("utf-8")
-            record = map_marc_record("", marc, xml)
+            record = map_marc_record("", marc, marc_to_xml(marc))
         except MalformedRecord as error:
             yield FileEntry(position, identifier, None, error.reason)
             continue
