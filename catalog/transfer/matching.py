@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from django.db.models import Q
+from django.db import connection
 
 from catalog.models import Item, Record
 from catalog.normalized import NormalizedRecord
@@ -66,19 +66,81 @@ def same_work(a: str, b: str) -> bool:
     return len(words_a & words_b) / len(words_a | words_b) >= 0.5
 
 
-def _match(record: Record, by: str) -> Match:
+@dataclass(frozen=True)
+class _Candidate:
+    """An existing record as matching reads it."""
+
+    id: int
+    source_id: int | None
+    source_key: str
+    title: str
+    isbn_issn: str
+    content_hash: str
+    edited_in_simpul: bool
+    fresh: bool  # written by this import (created or updated since it started)
+
+
+def _match(record: _Candidate, by: str) -> Match:
     return Match(
-        record_id=record.pk,
+        record_id=record.id,
         source_id=record.source_id,
         source_key=record.source_key,
         title=record.title,
         by=by,
         content_hash=record.content_hash,
-        edited_in_simpul=record.edited_in_simpul_at is not None,
+        edited_in_simpul=record.edited_in_simpul,
     )
 
 
-_FIELDS = ("id", "source_id", "source_key", "title", "isbn_issn", "content_hash", "edited_in_simpul_at")
+def _candidates_sql(since: datetime | None) -> tuple[str, list]:
+    """The columns of a ``_Candidate`` (after a leading ``kind`` and ``item_code``) of ``record``."""
+    fresh, params = (
+        ("FALSE", [])
+        if since is None
+        else ("record.created_at >= %s OR record.updated_at >= %s", [since, since])
+    )
+    return (
+        "record.id, record.source_id, record.source_key, record.title, record.isbn_issn, record.content_hash,"
+        f" record.edited_in_simpul_at IS NOT NULL, ({fresh})",
+        params,
+    )
+
+
+def _read_candidates(
+    *, keys: list[str], own_ids: set[int], isbns: list[str], codes: list[str], since: datetime | None
+) -> list[tuple[str, str | None, _Candidate]]:
+    """``(kind, item code, candidate)`` rows in ONE statement: ``key`` (any source's record with one of
+    the keys), ``own`` (records of this library by id), ``isbn`` (not written by this import) and
+    ``item`` (the record, not written by this import, that holds one of the copy codes)."""
+    record_table = connection.ops.quote_name(Record._meta.db_table)
+    item_table = connection.ops.quote_name(Item._meta.db_table)
+    columns, fresh_params = _candidates_sql(since)
+    fresh = "" if since is None else " AND NOT (record.created_at >= %s OR record.updated_at >= %s)"
+    branches = [
+        f"SELECT 'key', NULL, {columns} FROM {record_table} AS record WHERE record.source_key = ANY(%s)"
+    ]
+    params: list = [*fresh_params, keys]
+    if own_ids:
+        branches.append(
+            f"SELECT 'own', NULL, {columns} FROM {record_table} AS record WHERE record.id = ANY(%s)"
+        )
+        params += [*fresh_params, sorted(own_ids)]
+    if isbns:
+        branches.append(
+            f"SELECT 'isbn', NULL, {columns} FROM {record_table} AS record"
+            f" WHERE record.isbn_issn = ANY(%s){fresh}"
+        )
+        params += [*fresh_params, isbns, *fresh_params]
+    if codes:
+        branches.append(
+            f"SELECT 'item', item.item_code, {columns} FROM {item_table} AS item"
+            f" JOIN {record_table} AS record ON record.id = item.record_id"
+            f" WHERE item.item_code = ANY(%s){fresh}"
+        )
+        params += [*fresh_params, codes, *fresh_params]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(branches), params)
+        return [(kind, code, _Candidate(*row)) for kind, code, *row in cursor.fetchall()]
 
 
 def find_matches(
@@ -88,47 +150,39 @@ def find_matches(
     library_code: str,
     since: datetime | None = None,
 ) -> list[Match | None]:
-    """The existing record each incoming record is (or None: it is new). A handful of queries a batch."""
+    """The existing record each incoming record is (or None: it is new). One query a batch."""
+    if not records:
+        return []
     keys = [record.source_key for record in records]
-    same_key = {
-        record.source_key: record
-        for record in Record.objects.filter(source_id=file_source_id, source_key__in=keys).only(*_FIELDS)
-    }
     own_prefix = f"{library_code}-"
     own_ids = {
         int(key[len(own_prefix) :])
         for key in keys
         if key.startswith(own_prefix) and key[len(own_prefix) :].isdigit()
     }
-    fresh = Q()
-    if since is not None:
-        fresh = Q(created_at__gte=since) | Q(updated_at__gte=since)
-    own = {record.pk: record for record in Record.objects.filter(pk__in=own_ids).only(*_FIELDS)}
-    by_key: dict[str, list[Record]] = defaultdict(list)
-    for record in (
-        Record.objects.filter(source_key__in=keys)
-        .exclude(source_id=file_source_id)
-        .exclude(fresh)
-        .only(*_FIELDS)
-    ):
-        by_key[record.source_key].append(record)
     isbns = [record.isbn_issn for record in records if record.isbn_issn]
-    by_isbn: dict[str, list[Record]] = defaultdict(list)
-    for record in Record.objects.filter(isbn_issn__in=isbns).exclude(fresh).only(*_FIELDS) if isbns else ():
-        by_isbn[record.isbn_issn].append(record)
     codes = [copy.item_code for record in records for copy in record.copies if copy.item_code]
-    holder = (
-        dict(
-            Item.objects.filter(item_code__in=codes)
-            .exclude(fresh_items(since))
-            .values_list("item_code", "record_id")
-        )
-        if codes
-        else {}
-    )
-    holders = {
-        record.pk: record for record in Record.objects.filter(pk__in=set(holder.values())).only(*_FIELDS)
-    }
+    same_key: dict[str, _Candidate] = {}
+    own: dict[int, _Candidate] = {}
+    by_key: dict[str, list[_Candidate]] = defaultdict(list)
+    by_isbn: dict[str, list[_Candidate]] = defaultdict(list)
+    holder: dict[str, int] = {}
+    holders: dict[int, _Candidate] = {}
+    for kind, item_code, candidate in _read_candidates(
+        keys=keys, own_ids=own_ids, isbns=isbns, codes=codes, since=since
+    ):
+        if kind == "key":
+            if candidate.source_id == file_source_id:
+                same_key[candidate.source_key] = candidate
+            elif not candidate.fresh:
+                by_key[candidate.source_key].append(candidate)
+        elif kind == "own":
+            own[candidate.id] = candidate
+        elif kind == "isbn":
+            by_isbn[candidate.isbn_issn].append(candidate)
+        else:
+            holder[item_code] = candidate.id
+            holders[candidate.id] = candidate
 
     matches: list[Match | None] = []
     taken: set[int] = set()
@@ -160,13 +214,7 @@ def find_matches(
     return matches
 
 
-def fresh_items(since: datetime | None) -> Q:
-    if since is None:
-        return Q(pk__in=[])
-    return Q(record__created_at__gte=since) | Q(record__updated_at__gte=since)
-
-
-def _agrees(incoming: NormalizedRecord, existing: Record, *, isbn_alone: bool) -> bool:
+def _agrees(incoming: NormalizedRecord, existing: _Candidate, *, isbn_alone: bool) -> bool:
     if incoming.isbn_issn and existing.isbn_issn:
         return incoming.isbn_issn == existing.isbn_issn and (
             isbn_alone or same_work(incoming.title, existing.title)
