@@ -57,6 +57,34 @@ def test_harvested_record_is_updated_by_its_control_number_not_duplicated(librar
     assert (record.source_id, record.source_key, record.title) == (999, "41", "Fiqih Ibadah : edisi revisi")
 
 
+def test_control_number_matches_a_record_of_any_source_and_one_made_in_simpul(library):
+    """Matching by key looks through every source of the library (their ids walked on the index) and
+    through the records made in Simpul (no source)."""
+    with tenant_context(library):
+        upsert_records([make_normalized_record(source_key="7", title="Tafsir Al-Misbah")], source_id=3)
+        upsert_records([make_normalized_record(source_key="41", title="Fiqih Ibadah")], source_id=999)
+        upsert_records([make_normalized_record(source_key="s-5", title="Hadis Arbain")], source_id=None)
+
+    run = import_stream(
+        library=library,
+        stream=named(
+            iso2709(
+                marc("41", "Fiqih Ibadah", subtitle="edisi revisi"),
+                marc("s-5", "Hadis Arbain", subtitle="syarah"),
+                marc("7", "Tafsir Al-Misbah", subtitle="jilid"),
+            ),
+            "keys.mrc",
+        ),
+    )
+
+    assert (run.created_count, run.updated_count) == (0, 3)
+    assert sorted((r.source_id or 0, r.source_key, r.title) for r in records(library)) == [
+        (0, "s-5", "Hadis Arbain : syarah"),
+        (3, "7", "Tafsir Al-Misbah : jilid"),
+        (999, "41", "Fiqih Ibadah : edisi revisi"),
+    ]
+
+
 def test_control_number_of_an_unrelated_book_from_another_system_does_not_overwrite(library):
     with tenant_context(library):
         upsert_records(
