@@ -66,14 +66,42 @@ def _strip_isbd(value: str) -> str:
 
 
 def _subfield(field: Field | None, code: str) -> str:
-    if field is None:
+    """The first ``$code`` of the field, cleaned ("" when none)."""
+    if field is None or field.control_field:
         return ""
-    values = field.get_subfields(code)
-    return clean_text(values[0]) if values else ""
+    for subfield in field.subfields:
+        if subfield.code == code:
+            return clean_text(subfield.value)
+    return ""
 
 
 def _subfields(field: Field, *codes: str) -> list[str]:
-    return [clean_text(value) for value in field.get_subfields(*codes) if clean_text(value)]
+    return [text for value in field.get_subfields(*codes) if (text := clean_text(value))]
+
+
+class _Fields:
+    """A record's fields by tag, gathered once: pymarc's ``get`` and ``get_fields`` walk every field on
+    each call, and a record is asked for some twenty tags."""
+
+    __slots__ = ("by_tag", "fields")
+
+    def __init__(self, record: Record):
+        self.fields = record.fields
+        by_tag: dict[str, list[Field]] = {}
+        for field in record.fields:
+            by_tag.setdefault(field.tag, []).append(field)
+        self.by_tag = by_tag
+
+    def get(self, tag: str) -> Field | None:
+        found = self.by_tag.get(tag)
+        return found[0] if found else None
+
+    def get_fields(self, *tags: str) -> list[Field]:
+        """The fields with any of ``tags``, in the record's order (as pymarc's ``get_fields``)."""
+        if len(tags) == 1:
+            return self.by_tag.get(tags[0], [])
+        wanted = set(tags)
+        return [field for field in self.fields if field.tag in wanted]
 
 
 _SAFE_PARSER = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False)
@@ -160,7 +188,7 @@ def marc_to_xml(record: Record) -> str:
     return text if text.isascii() else text.encode("ascii", "xmlcharrefreplace").decode("ascii")
 
 
-def _title(record: Record) -> tuple[str, str, str]:
+def _title(record: _Fields) -> tuple[str, str, str]:
     field = record.get("245")
     if field is None:
         return "", "", ""
@@ -178,7 +206,7 @@ def _title(record: Record) -> tuple[str, str, str]:
     return title, responsibility, gmd
 
 
-def _authors(record: Record) -> tuple[str, ...]:
+def _authors(record: _Fields) -> tuple[str, ...]:
     names = []
     for field in record.get_fields("100", "110", "111", "700", "710", "711"):
         name = " ".join(
@@ -188,7 +216,7 @@ def _authors(record: Record) -> tuple[str, ...]:
     return dedupe(names)
 
 
-def _subjects(record: Record) -> tuple[str, ...]:
+def _subjects(record: _Fields) -> tuple[str, ...]:
     subjects = []
     for field in record.get_fields("650", "600", "610", "611", "630", "651"):
         heading = [_TRAILING_ISBD.sub("", value) for value in _subfields(field, "a", "b", "t")]
@@ -200,7 +228,7 @@ def _subjects(record: Record) -> tuple[str, ...]:
     return dedupe(subjects)
 
 
-def _imprint(record: Record) -> tuple[str, str, str]:
+def _imprint(record: _Fields) -> tuple[str, str, str]:
     imprint = None
     for field in record.get_fields("264"):
         if field.indicator2 == "1":
@@ -217,7 +245,7 @@ def _imprint(record: Record) -> tuple[str, str, str]:
     )
 
 
-def _call_number(record: Record) -> str:
+def _call_number(record: _Fields) -> str:
     for tag, codes in (("090", ("a", "b")), ("099", ("a",)), ("852", ("h", "i")), ("092", ("a", "b"))):
         field = record.get(tag)
         if field is not None:
@@ -227,7 +255,7 @@ def _call_number(record: Record) -> str:
     return ""
 
 
-def _language(record: Record) -> str:
+def _language(record: _Fields) -> str:
     field = record.get("041")
     if field is not None and _subfield(field, "a"):
         return language_code(_subfield(field, "a")[:3])
@@ -239,7 +267,7 @@ def _language(record: Record) -> str:
     return ""
 
 
-def _copies(record: Record, call_number: str) -> tuple[NormalizedCopy, ...]:
+def _copies(record: _Fields, call_number: str) -> tuple[NormalizedCopy, ...]:
     copies: list[NormalizedCopy] = []
     seen: set[str] = set()
     for field in record.get_fields("952"):
@@ -306,33 +334,34 @@ def map_marcxml(
 def map_marc_record(identifier: str, record: Record, raw: str) -> NormalizedRecord:
     """Map a pymarc record already read (an ISO 2709 file's: no MARCXML round trip); ``raw`` is kept as
     the record's ``raw_metadata`` (MARCXML). Raises :class:`MalformedRecord`."""
-    title, responsibility, gmd = _title(record)
+    leader = str(record.leader)
+    fields = _Fields(record)
+    title, responsibility, gmd = _title(fields)
     if not title:
         raise MalformedRecord(identifier, "no title (245 $a)")
-    place, publisher, year = _imprint(record)
-    call_number = _call_number(record)
-    control_number = record["001"].data.strip() if record.get("001") is not None else ""
+    place, publisher, year = _imprint(fields)
+    call_number = _call_number(fields)
+    control_number = fields.get("001").data.strip() if fields.get("001") is not None else ""
     isbn = ""
     for tag in ("020", "022"):
-        field = record.get(tag)
+        field = fields.get(tag)
         if field is not None and _subfield(field, "a"):
             isbn = _subfield(field, "a")
             break
-    edition_field = record.get("250")
+    edition_field = fields.get("250")
     series = ""
     for tag in ("490", "830", "440"):
-        field = record.get(tag)
+        field = fields.get(tag)
         if field is not None:
             series = " ; ".join(
                 _strip_isbd(value) for value in _subfields(field, "a", "v") if _strip_isbd(value)
             )
             if series:
                 break
-    collation_field = record.get("300")
-    notes = [_subfield(field, "a") for field in record.get_fields("500", "520")]
+    collation_field = fields.get("300")
+    notes = [_subfield(field, "a") for field in fields.get_fields("500", "520")]
     # 082 is DDC; SLiMS's MARC export puts its classification in 084 (other scheme)
-    classification_field = record.get("082") or record.get("084")
-    leader = str(record.leader)
+    classification_field = fields.get("082") or fields.get("084")
     # "text" → "Text", but a GMD written with capitals stays as written ("CD-ROM", not "Cd-Rom")
     gmd = gmd.title() if gmd == gmd.lower() else gmd
     material_type = gmd or _MATERIAL_BY_LEADER.get(leader[6:7], "")
@@ -344,8 +373,8 @@ def map_marc_record(identifier: str, record: Record, raw: str) -> NormalizedReco
     return NormalizedRecord(
         source_key=source_key,
         title=title,
-        authors=_authors(record),
-        subjects=_subjects(record),
+        authors=_authors(fields),
+        subjects=_subjects(fields),
         statement_of_responsibility=responsibility,
         edition=_strip_isbd(_subfield(edition_field, "a")),
         isbn_issn=normalize_isbn_issn(isbn),
@@ -358,10 +387,10 @@ def map_marc_record(identifier: str, record: Record, raw: str) -> NormalizedReco
         series_title=series,
         call_number=call_number,
         classification=_subfield(classification_field, "a"),
-        language=_language(record),
+        language=_language(fields),
         notes="\n".join(note for note in notes if note),
         material_type=material_type,
-        copies=_copies(record, call_number),
+        copies=_copies(fields, call_number),
         raw_format="marcxml",
         raw_metadata=raw,
         extra=extra,
