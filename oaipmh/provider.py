@@ -40,6 +40,7 @@ XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 OAI_SCHEMA_LOCATION = f"{OAI_NS} http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"
 OAI_IDENTIFIER_NS = "http://www.openarchives.org/OAI/2.0/oai-identifier"
 CHUNK = 200
+OUTPUT_PIECE = 32 * 1024  # bytes per piece of a streamed list (see coalesced)
 _PREFIX = re.compile(r"^[A-Za-z0-9\-_.!~*'()]+$")
 _SET_SPEC = re.compile(r"^[A-Za-z0-9\-_.!~*'()]+(:[A-Za-z0-9\-_.!~*'()]+)*$")
 _URI = re.compile(r"^[A-Za-z0-9\-_.!~*'();/?:@&=+$,%#\[\]]+$")
@@ -302,16 +303,32 @@ class Provider:
             raise CannotDisseminateFormat(f"Format {prefix} tidak tersedia; pilih oai_dc, marcxml atau mods.")
         return metadata_format
 
-    def _header(self, entry: selectors.EntryRow, info: LibraryInfo | None, deleted: bool) -> str:
+    def _header(
+        self,
+        entry: selectors.EntryRow,
+        info: LibraryInfo | None,
+        deleted: bool,
+        identifier: str | None = None,
+        parts: dict | None = None,
+    ) -> str:
+        """``identifier``: the entry's, when already known; ``parts``: a cache, for the entries of one
+        chunk, of what their headers share (a library's set specs, a second's datestamp)."""
+        parts = {} if parts is None else parts
+        specs_key = ("specs", entry.library_id, entry.library_code)
+        set_specs = parts.get(specs_key)
+        if set_specs is None:
+            specs = info.set_specs() if (info is not None and self.repository.is_union) else ()
+            if not specs and self.repository.is_union:
+                specs = (f"library:{entry.library_code}",)
+            set_specs = parts[specs_key] = "".join(f"<setSpec>{escape(spec)}</setSpec>" for spec in specs)
+        datestamp = parts.get(entry.datestamp)
+        if datestamp is None:
+            datestamp = parts[entry.datestamp] = utc_text(entry.datestamp)
+        identifier = escape(identifier or identifiers.identifier_for(entry.library_code, entry.record_id))
         status = ' status="deleted"' if deleted else ""
-        specs = info.set_specs() if (info is not None and self.repository.is_union) else ()
-        if not specs and self.repository.is_union:
-            specs = (f"library:{entry.library_code}",)
-        set_specs = "".join(f"<setSpec>{escape(spec)}</setSpec>" for spec in specs)
-        identifier = escape(identifiers.identifier_for(entry.library_code, entry.record_id))
         return (
             f"<header{status}><identifier>{identifier}</identifier>"
-            f"<datestamp>{utc_text(entry.datestamp)}</datestamp>{set_specs}</header>"
+            f"<datestamp>{datestamp}</datestamp>{set_specs}</header>"
         )
 
     def _render(
@@ -331,22 +348,24 @@ class Provider:
                 libraries[library_id].schema_name, record_ids
             ).items():
                 rows[(library_id, record_id)] = row
+        shared: dict = {}
         for entry in entries:
             info = libraries.get(entry.library_id)
             row = rows.get((entry.library_id, entry.record_id))
             deleted = row is None or row.opac_hide
-            header = self._header(entry, info, deleted)
+            identifier = identifiers.identifier_for(entry.library_code, entry.record_id)
+            header = self._header(entry, info, deleted, identifier, shared)
             if not with_metadata:
                 yield header.encode()
             elif deleted:
                 yield f"<record>{header}</record>".encode()
             else:
                 context = RecordContext(
-                    identifier=identifiers.identifier_for(entry.library_code, entry.record_id),
+                    identifier=identifier,
                     library_name=info.name,
                     record_url=self.site.record_url(info.code, row.id),
                 )
-                metadata = etree.tostring(metadata_format.build(row, context))
+                metadata = metadata_format.write(row, context)
                 yield b"<record>" + header.encode() + b"<metadata>" + metadata + b"</metadata></record>"
 
     def get_record(self, request: OaiRequest) -> Iterator[bytes]:
@@ -416,7 +435,7 @@ class Provider:
         while chunk:
             room = size - sent
             page = chunk[:room]
-            yield from self._render(page, metadata_format, with_metadata)
+            yield from coalesced(self._render(page, metadata_format, with_metadata))
             sent += len(page)
             if page:
                 last_key = page[-1].key
@@ -444,6 +463,22 @@ class Provider:
         token = tokens.encode(dataclasses.replace(state, after=last_key, cursor=state.cursor + sent))
         expires = utc_text(tokens.expiration_of(issued))
         return f'<resumptionToken expirationDate="{expires}"{attributes}>{escape(token)}</resumptionToken>'
+
+
+def coalesced(pieces: Iterator[bytes], size: int = OUTPUT_PIECE) -> Iterator[bytes]:
+    """``pieces`` joined into pieces of about ``size`` bytes: a WSGI server writes each piece it is given
+    to the socket on its own (a chunk of HTTP/1.1 chunked encoding each), and one per record costs more
+    than the record; memory still holds one piece at a time."""
+    gathered: list[bytes] = []
+    gathered_bytes = 0
+    for piece in pieces:
+        gathered.append(piece)
+        gathered_bytes += len(piece)
+        if gathered_bytes >= size:
+            yield b"".join(gathered)
+            gathered, gathered_bytes = [], 0
+    if gathered:
+        yield b"".join(gathered)
 
 
 def admin_email() -> str:

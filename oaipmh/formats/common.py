@@ -25,6 +25,44 @@ def xml_text(value: str | None) -> str:
     return _NOT_XML.sub("", value) if _NOT_XML.search(value) else value
 
 
+def escape_text(text: str) -> str:
+    """Element text escaped as lxml writes it (``&``, ``<``, ``>``, and CR as ``&#13;``)."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if "\r" in text:
+        text = text.replace("\r", "&#13;")
+    return text
+
+
+_ATTRIBUTE_ESCAPES = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#9;"}
+)
+
+
+def escape_attribute(value: str) -> str:
+    """An attribute value escaped as lxml writes it."""
+    return value if value.isalnum() else value.translate(_ATTRIBUTE_ESCAPES)
+
+
+def ascii_bytes(markup: str) -> bytes:
+    """Markup as ``etree.tostring`` writes it by default: US-ASCII, other characters as decimal
+    character references."""
+    return markup.encode("ascii", "xmlcharrefreplace")
+
+
+def start_tag(element) -> str:
+    """The start tag lxml writes for ``element`` (an lxml element with no children yet), namespace
+    declarations included: the fast writers begin with exactly what the element tree would write."""
+    from lxml import etree
+
+    markup = etree.tostring(element, encoding="unicode")
+    return markup[:-2] + ">" if markup.endswith("/>") else markup[: markup.index(">") + 1]
+
+
 def language_639_2b(code: str) -> str:
     """The bibliographic 3-letter code of a catalogue language, or "" when none is known."""
     code = (code or "").strip().lower()

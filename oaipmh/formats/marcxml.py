@@ -15,7 +15,15 @@ import re
 
 from lxml import etree
 
-from oaipmh.formats.common import RecordContext, language_639_2b, xml_text
+from oaipmh.formats.common import (
+    RecordContext,
+    ascii_bytes,
+    escape_attribute,
+    escape_text,
+    language_639_2b,
+    start_tag,
+    xml_text,
+)
 
 MARC_NS = "http://www.loc.gov/MARC21/slim"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
@@ -47,13 +55,10 @@ _ISSN = re.compile(r"^\d{4}-\d{3}[\dX]$")
 _YEAR = re.compile(r"\d{4}")
 
 
-def _data(root, tag: str, ind1: str, ind2: str, subfields: list[tuple[str, str]]) -> None:
+def _data(found: list, tag: str, ind1: str, ind2: str, subfields: list[tuple[str, str]]) -> None:
     kept = [(code, text) for code, value in subfields if (text := xml_text(value).strip())]
-    if not kept:
-        return
-    field = etree.SubElement(root, _DATA, tag=tag, ind1=ind1, ind2=ind2)
-    for code, text in kept:
-        etree.SubElement(field, _SUB, code=code).text = text
+    if kept:
+        found.append((tag, ind1, ind2, kept))
 
 
 def _fixed_008(record, language: str) -> str:
@@ -63,58 +68,100 @@ def _fixed_008(record, language: str) -> str:
     return f"{entered}{dates}io {'|' * 17}{language or 'und'} d"
 
 
-def element(record, context: RecordContext) -> etree._Element:
-    root = etree.Element(_RECORD, nsmap=_NSMAP)
-    root.set(f"{{{XSI_NS}}}schemaLocation", _SCHEMA_LOCATION)
+def fields(record, context: RecordContext) -> tuple[str, list[tuple[str, str]], list[tuple]]:
+    """What a record disseminates: the leader, the control fields ``(tag, text)`` and the data fields
+    ``(tag, ind1, ind2, [(code, text), ...])`` in order (empty subfields, and fields left empty, out)."""
     material = record.material_type or ""
     leader_type = LEADER_TYPE.get(material, "a")
-    etree.SubElement(root, _LEADER).text = f"00000n{leader_type}m a2200000 i 4500"
-    etree.SubElement(root, _CONTROL, tag="001").text = str(record.id)
-    etree.SubElement(root, _CONTROL, tag="005").text = record.updated_at.strftime("%Y%m%d%H%M%S.0")
+    leader = f"00000n{leader_type}m a2200000 i 4500"
     language = language_639_2b(record.language)
-    etree.SubElement(root, _CONTROL, tag="008").text = _fixed_008(record, language)
+    controls = [
+        ("001", str(record.id)),
+        ("005", record.updated_at.strftime("%Y%m%d%H%M%S.0")),
+        ("008", _fixed_008(record, language)),
+    ]
+    found: list[tuple] = []
 
     isbn = record.isbn_issn or ""
-    _data(root, "022" if _ISSN.match(isbn) else "020", " ", " ", [("a", isbn)])
+    _data(found, "022" if _ISSN.match(isbn) else "020", " ", " ", [("a", isbn)])
     if language:
-        _data(root, "041", " ", " ", [("a", language)])
-    _data(root, "082", "0", "4", [("a", record.classification)])
-    _data(root, "090", " ", " ", [("a", record.call_number)])
+        _data(found, "041", " ", " ", [("a", language)])
+    _data(found, "082", "0", "4", [("a", record.classification)])
+    _data(found, "090", " ", " ", [("a", record.call_number)])
 
     for position, (name, author_type, role) in enumerate(record.authors):
         main, added, ind1 = _NAME_TAGS.get(author_type, _NAME_TAGS["p"])
         relator = _RELATOR.get(role, "")
-        _data(root, main if position == 0 else added, ind1, " ", [("a", name), ("e", relator)])
+        _data(found, main if position == 0 else added, ind1, " ", [("a", name), ("e", relator)])
 
     responsibility = record.statement_of_responsibility
     title_subfields = [("a", f"{record.title} /" if responsibility else record.title)]
     if material and material not in LEADER_TYPE:
         title_subfields.append(("h", f"[{material}]"))
     title_subfields.append(("c", responsibility))
-    _data(root, "245", "1" if record.authors else "0", "0", title_subfields)
-    _data(root, "250", " ", " ", [("a", record.edition)])
+    _data(found, "245", "1" if record.authors else "0", "0", title_subfields)
+    _data(found, "250", " ", " ", [("a", record.edition)])
     _data(
-        root,
+        found,
         "264",
         " ",
         "1",
         [("a", record.publish_place), ("b", record.publisher), ("c", record.publish_year)],
     )
-    _data(root, "300", " ", " ", [("a", record.collation)])
-    _data(root, "490", "0", " ", [("a", record.series_title)])
+    _data(found, "300", " ", " ", [("a", record.collation)])
+    _data(found, "490", "0", " ", [("a", record.series_title)])
     for line in (record.notes or "").split("\n"):
-        _data(root, "500", " ", " ", [("a", line)])
-    _data(root, "520", " ", " ", [("a", record.abstract)])
+        _data(found, "500", " ", " ", [("a", line)])
+    _data(found, "520", " ", " ", [("a", record.abstract)])
     for subject in record.subjects:
-        _data(root, "650", " ", "4", [("a", subject)])
+        _data(found, "650", " ", "4", [("a", subject)])
     for item_code, call_number, collection_type, location in record.copies:
         _data(
-            root,
+            found,
             "852",
             " ",
             " ",
             [("a", context.library_name), ("b", location), ("h", call_number), ("p", item_code),
              ("t", collection_type)],
         )  # fmt: skip
-    _data(root, "856", "4", "0", [("u", context.record_url)])
+    _data(found, "856", "4", "0", [("u", context.record_url)])
+    return leader, controls, found
+
+
+def _root() -> etree._Element:
+    root = etree.Element(_RECORD, nsmap=_NSMAP)
+    root.set(f"{{{XSI_NS}}}schemaLocation", _SCHEMA_LOCATION)
     return root
+
+
+def element(record, context: RecordContext) -> etree._Element:
+    leader, controls, data_fields = fields(record, context)
+    root = _root()
+    etree.SubElement(root, _LEADER).text = leader
+    for tag, text in controls:
+        etree.SubElement(root, _CONTROL, tag=tag).text = text
+    for tag, ind1, ind2, subfields in data_fields:
+        field = etree.SubElement(root, _DATA, tag=tag, ind1=ind1, ind2=ind2)
+        for code, text in subfields:
+            etree.SubElement(field, _SUB, code=code).text = text
+    return root
+
+
+_START = start_tag(_root())
+
+
+def write(record, context: RecordContext) -> bytes:
+    """``etree.tostring(element(record, context))``, written directly."""
+    leader, controls, data_fields = fields(record, context)
+    parts = [_START, f"<leader>{escape_text(leader)}</leader>"]
+    for tag, text in controls:
+        parts.append(f'<controlfield tag="{tag}">{escape_text(text)}</controlfield>')
+    for tag, ind1, ind2, subfields in data_fields:
+        parts.append(
+            f'<datafield tag="{tag}" ind1="{escape_attribute(ind1)}" ind2="{escape_attribute(ind2)}">'
+        )
+        for code, text in subfields:
+            parts.append(f'<subfield code="{code}">{escape_text(text)}</subfield>')
+        parts.append("</datafield>")
+    parts.append("</record>")
+    return ascii_bytes("".join(parts))
