@@ -29,7 +29,7 @@ def records(library) -> list[Record]:
 def test_marc_file_creates_records_and_the_same_file_again_changes_nothing(library):
     data = iso2709(*(marc(f"k-{n}", f"Fiqih Ibadah Jilid {n}", copies=(f"K{n:04d}",)) for n in range(1, 251)))
 
-    run = import_stream(library=library, stream=named(data, "koleksi.mrc"))
+    run = import_stream(library=library, stream=named(data, "koleksi.mrc"), batch_size=100)
     again = import_stream(library=library, stream=named(data, "koleksi.mrc"))
 
     assert (run.status, run.created_count, run.pages_seen, run.complete_list_size) == (
@@ -234,6 +234,36 @@ def test_large_file_is_read_as_a_stream_and_memory_stays_flat(library, monkeypat
         assert stream.largest_read <= 16 * 1024
     # ten times the file , not ten times the memory: the reader holds one batch, never the file
     assert peaks[1] < peaks[0] * 2, peaks
+
+
+def test_a_refused_batch_is_written_in_halves_not_record_by_record(library):
+    """One record the database refuses in a batch of 64 costs a few transactions (each refused part is
+    halved), not 64: the other 63 are written, the bad one is the only problem."""
+    bad = marc("h-17", "Ulumul Quran")
+    bad.add_field(
+        pymarc.Field(
+            tag="250",
+            indicators=pymarc.Indicators(" ", " "),
+            subfields=[pymarc.Subfield("a", "Edisi " + "sangat panjang " * 20)],
+        )
+    )
+    data = iso2709(*(bad if n == 17 else marc(f"h-{n}", f"Tafsir Jilid {n}") for n in range(1, 65)))
+
+    run = import_stream(library=library, stream=named(data, "h.mrc"), batch_size=64)
+
+    assert (run.status, run.created_count, run.failed_count, run.records_seen) == ("partial", 63, 1, 64)
+    assert list(run.problems.values_list("position", "identifier")) == [(17, "h-17")]
+    assert run.pages_seen <= 2 * 6 + 1  # halvings of 64 down to one record, each a page at most twice
+    assert len(schema_records(library)) == 63
+
+
+def test_the_default_batch_is_a_thousand_records(library):
+    """Each batch costs a fixed set of statements: the import writes 1,000 records a transaction."""
+    data = iso2709(*(marc(f"d-{n}", f"Akhlak Jilid {n}") for n in range(1, 1002)))
+
+    run = import_stream(library=library, stream=named(data, "d.mrc"))
+
+    assert (run.status, run.created_count, run.pages_seen) == ("succeeded", 1001, 2)
 
 
 def test_import_records_command_takes_the_same_road_with_matching(library, tmp_path, capsys):
