@@ -439,6 +439,8 @@ def drain_outbox(
                         break
                     last_row_id = rows[-1][0]
                     _drain_batch(client, alias, holding, rows, result, library_active=library_active)
+                    if len(rows) < batch_size:
+                        break  # the outbox's end: rows committed since are found by the check below
             # Rows committed while we held the lock may have had their drain request skipped: look again
             # now that the lock is free, so such a hand-over never waits for the periodic drain.
             pending = IndexOutbox.objects.filter(id__gt=last_row_id).exists()
