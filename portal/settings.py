@@ -98,11 +98,6 @@ ROOT_URLCONF = "portal.urls_tenant"
 TENANT_INACTIVE_URLCONF = "portal.urls_inactive"
 # The union portal answers on any host that is not a library's own domain.
 SHOW_PUBLIC_IF_NO_TENANT_FOUND = True
-# django-tenants sets the search path once per connection and schema, not before every cursor (which
-# doubled the round trips of every request: a desk scan made 48 statements, 24 of them `SET search_path`).
-# django-tenants forgets the path it set on rollback, savepoint rollback, close and tenant switch, when
-# PostgreSQL may have discarded it (tests/tenants/test_search_path.py).
-TENANT_LIMIT_SET_CALLS = True
 # How long a process remembers which library a host name belongs to (tenants/hostname_cache.py).
 TENANT_CACHE_SECONDS = float(env("SIMPUL_TENANT_CACHE_SECONDS", "10"))
 # `migrate_schemas` runs tenant schemas in parallel by default (tenants.migration.get_executor).
