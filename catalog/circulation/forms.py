@@ -8,6 +8,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from catalog.circulation.member_services import MEMBER_AUDIT_FIELDS
 from catalog.circulation.photos import prepare_photo
 from catalog.models import Member, MemberType
 
@@ -19,18 +20,7 @@ class MemberForm(forms.ModelForm):
 
     class Meta:
         model = Member
-        fields = [
-            "member_code",
-            "name",
-            "member_type",
-            "institution",
-            "email",
-            "phone",
-            "address",
-            "expires_on",
-            "photo",
-            "notes",
-        ]
+        fields = list(MEMBER_AUDIT_FIELDS)  # what the form edits is what the audit records
         widgets = {
             "expires_on": DATE_INPUT,
             "address": forms.Textarea(attrs={"rows": 2}),
